@@ -1,0 +1,44 @@
+//! The store seam: where listings, sellers and verdicts land and where analysts' queries read.
+//!
+//! Why a trait: the embedded default is one SQLite file on disk (no server to run, WAL so readers
+//! never block the writer), and at scale the same queries run on ClickHouse. The CLI and the sink
+//! stage only see [`Store`].
+//!
+//! Writes are idempotent upserts keyed by `(marketplace, id)`. A row is rewritten only when its
+//! content changed; volatile fields (when a page was observed, when a verdict was computed) do
+//! not count as a change. So replaying the same input, or running the same crawl twice, leaves
+//! the store exactly as it was — which is what at-least-once delivery needs.
+
+mod error;
+mod hash;
+mod merge;
+mod query;
+mod sqlite;
+
+pub use error::StoreError;
+pub use query::{ListingDetail, ReasonSummary, SellerQuery, SellerSummary, StoreCounts};
+pub use sqlite::SqliteStore;
+
+use async_trait::async_trait;
+use soi_model::{Scored, Seller};
+
+/// What the sink writes and the analysts' tools read.
+#[async_trait]
+pub trait Store: Send + Sync {
+    /// Stores listings with their verdicts (and the sellers embedded in them) in one step.
+    /// Returns how many rows changed.
+    async fn put_scored(&self, batch: Vec<Scored>) -> Result<usize, StoreError>;
+    /// Stores seller facts, merged with what is known of each seller. Returns rows changed.
+    async fn put_sellers(&self, batch: Vec<Seller>) -> Result<usize, StoreError>;
+    /// Sellers with flagged listings, riskiest first.
+    async fn flagged_sellers(&self, q: &SellerQuery) -> Result<Vec<SellerSummary>, StoreError>;
+    /// One listing with its verdict and seller. `marketplace` may be omitted when the id is
+    /// unique across marketplaces.
+    async fn listing(
+        &self,
+        marketplace: Option<&str>,
+        id: &str,
+    ) -> Result<Option<ListingDetail>, StoreError>;
+    /// Row counts per table.
+    async fn counts(&self) -> Result<StoreCounts, StoreError>;
+}

@@ -1,0 +1,70 @@
+//! Schema migrations for the embedded store. Each migration runs once, in order, inside a
+//! transaction, and is recorded in `schema_migrations`; re-running is a no-op.
+
+use rusqlite::Connection;
+
+use crate::StoreError;
+
+const MIGRATIONS: &[(i64, &str)] = &[(
+    1,
+    "CREATE TABLE listings (
+        marketplace TEXT NOT NULL,
+        id TEXT NOT NULL,
+        seller_id TEXT,
+        title TEXT NOT NULL,
+        observed_at TEXT,
+        evidence_sha256 TEXT,
+        body TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        PRIMARY KEY (marketplace, id)
+    );
+    CREATE TABLE sellers (
+        marketplace TEXT NOT NULL,
+        id TEXT NOT NULL,
+        name TEXT,
+        country TEXT,
+        cross_border INTEGER NOT NULL DEFAULT 0,
+        body TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        PRIMARY KEY (marketplace, id)
+    );
+    CREATE TABLE verdicts (
+        marketplace TEXT NOT NULL,
+        listing_id TEXT NOT NULL,
+        seller_id TEXT,
+        risk REAL NOT NULL,
+        model TEXT NOT NULL,
+        scored_at TEXT NOT NULL,
+        body TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        PRIMARY KEY (marketplace, listing_id)
+    );
+    CREATE INDEX verdicts_by_seller ON verdicts (marketplace, seller_id, risk);
+    CREATE INDEX verdicts_by_risk ON verdicts (risk);",
+)];
+
+/// Brings the schema up to date.
+pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (
+            version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)",
+    )?;
+    for (version, sql) in MIGRATIONS {
+        let tx = conn.transaction()?;
+        let done: bool = tx.query_row(
+            "SELECT EXISTS(SELECT 1 FROM schema_migrations WHERE version = ?1)",
+            [version],
+            |r| r.get(0),
+        )?;
+        if !done {
+            tracing::info!(version, "applying store migration");
+            tx.execute_batch(sql)?;
+            tx.execute(
+                "INSERT INTO schema_migrations (version, applied_at) VALUES (?1, datetime('now'))",
+                [version],
+            )?;
+        }
+        tx.commit()?;
+    }
+    Ok(())
+}

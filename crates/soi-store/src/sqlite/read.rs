@@ -1,0 +1,184 @@
+//! Analysts' queries on the embedded store.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::de::DeserializeOwned;
+use soi_model::{Listing, Seller, Verdict};
+
+use crate::{ListingDetail, ReasonSummary, SellerQuery, SellerSummary, StoreCounts, StoreError};
+
+fn parse<T: DeserializeOwned>(table: &'static str, key: &str, body: &str) -> Result<T, StoreError> {
+    serde_json::from_str(body).map_err(|e| StoreError::Corrupt {
+        table,
+        key: key.to_string(),
+        why: e.to_string(),
+    })
+}
+
+fn time(s: Option<String>) -> Option<DateTime<Utc>> {
+    s.and_then(|s| DateTime::parse_from_rfc3339(&s).ok())
+        .map(|t| t.with_timezone(&Utc))
+}
+
+pub fn flagged_sellers(
+    conn: &mut Connection,
+    q: &SellerQuery,
+) -> Result<Vec<SellerSummary>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT v.marketplace, v.seller_id, s.name, s.country, COALESCE(s.cross_border, 0),
+                SUM(v.risk >= ?1), COUNT(*), MAX(v.risk),
+                AVG(CASE WHEN v.risk >= ?1 THEN v.risk END),
+                MIN(l.observed_at), MAX(l.observed_at)
+         FROM verdicts v
+         JOIN listings l ON l.marketplace = v.marketplace AND l.id = v.listing_id
+         LEFT JOIN sellers s ON s.marketplace = v.marketplace AND s.id = v.seller_id
+         WHERE v.seller_id IS NOT NULL
+           AND (?2 IS NULL OR v.marketplace = ?2)
+           AND (?3 IS NULL OR upper(s.country) = upper(?3))
+           AND (?4 IS NULL OR l.observed_at >= ?4)
+           AND (?5 IS NULL OR l.observed_at < ?5)
+         GROUP BY v.marketplace, v.seller_id
+         HAVING SUM(v.risk >= ?1) > 0
+         ORDER BY MAX(v.risk) DESC, SUM(v.risk >= ?1) DESC, v.seller_id
+         LIMIT ?6",
+    )?;
+    let rows = stmt.query_map(
+        params![
+            q.min_risk,
+            q.marketplace,
+            q.country,
+            q.since.map(|t| t.to_rfc3339()),
+            q.until.map(|t| t.to_rfc3339()),
+            q.limit as i64
+        ],
+        |r| {
+            Ok(SellerSummary {
+                marketplace: r.get(0)?,
+                seller_id: r.get(1)?,
+                name: r.get(2)?,
+                country: r.get(3)?,
+                cross_border: r.get(4)?,
+                flagged_listings: r.get::<_, i64>(5)? as usize,
+                total_listings: r.get::<_, i64>(6)? as usize,
+                max_risk: r.get(7)?,
+                mean_risk: r.get::<_, Option<f64>>(8)?.unwrap_or(0.0),
+                first_seen: time(r.get(9)?),
+                last_seen: time(r.get(10)?),
+                reasons: Vec::new(),
+            })
+        },
+    )?;
+    let mut out = rows.collect::<Result<Vec<_>, _>>()?;
+    for s in &mut out {
+        s.reasons = seller_reasons(conn, s, q.min_risk)?;
+    }
+    Ok(out)
+}
+
+/// Reason codes over a seller's flagged listings, most frequent first, each with the evidence of
+/// its riskiest listing.
+fn seller_reasons(
+    conn: &Connection,
+    s: &SellerSummary,
+    min_risk: f64,
+) -> Result<Vec<ReasonSummary>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT listing_id, body FROM verdicts
+         WHERE marketplace = ?1 AND seller_id = ?2 AND risk >= ?3
+         ORDER BY risk DESC, listing_id",
+    )?;
+    let rows = stmt.query_map(params![s.marketplace, s.seller_id, min_risk], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+    })?;
+    let mut by_code: BTreeMap<String, ReasonSummary> = BTreeMap::new();
+    for row in rows {
+        let (id, body) = row?;
+        let v: Verdict = parse("verdicts", &id, &body)?;
+        let mut seen = std::collections::BTreeSet::new();
+        for r in v.reasons {
+            if !seen.insert(r.code.clone()) {
+                continue;
+            }
+            by_code
+                .entry(r.code.clone())
+                .and_modify(|e| e.listings += 1)
+                .or_insert(ReasonSummary {
+                    code: r.code,
+                    message: r.message,
+                    message_vi: r.message_vi,
+                    listings: 1,
+                    example_listing_id: id.clone(),
+                    example_field: r.field,
+                    example_evidence: r.evidence,
+                });
+        }
+    }
+    let mut v: Vec<_> = by_code.into_values().collect();
+    v.sort_by(|a, b| b.listings.cmp(&a.listings).then(a.code.cmp(&b.code)));
+    Ok(v)
+}
+
+pub fn listing(
+    conn: &mut Connection,
+    marketplace: Option<&str>,
+    id: &str,
+) -> Result<Option<ListingDetail>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT marketplace, body FROM listings WHERE id = ?1 AND (?2 IS NULL OR marketplace = ?2)
+         ORDER BY marketplace",
+    )?;
+    let found = stmt
+        .query_map(params![id, marketplace], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let (m, body) = match found.len() {
+        0 => return Ok(None),
+        1 => found.into_iter().next().unwrap_or_default(),
+        _ => {
+            let ms: Vec<_> = found.into_iter().map(|(m, _)| m).collect();
+            return Err(StoreError::Ambiguous(id.to_string(), ms.join(", ")));
+        }
+    };
+    let key = format!("{m}/{id}");
+    let listing: Listing = parse("listings", &key, &body)?;
+    let verdict = conn
+        .query_row(
+            "SELECT body FROM verdicts WHERE marketplace = ?1 AND listing_id = ?2",
+            params![m, id],
+            |r| r.get::<_, String>(0),
+        )
+        .optional()?
+        .map(|b| parse::<Verdict>("verdicts", &key, &b))
+        .transpose()?;
+    let seller = match listing.seller_id() {
+        Some(sid) => conn
+            .query_row(
+                "SELECT body FROM sellers WHERE marketplace = ?1 AND id = ?2",
+                params![m, sid],
+                |r| r.get::<_, String>(0),
+            )
+            .optional()?
+            .map(|b| parse::<Seller>("sellers", &format!("{m}/{sid}"), &b))
+            .transpose()?,
+        None => None,
+    };
+    Ok(Some(ListingDetail {
+        listing,
+        verdict,
+        seller,
+    }))
+}
+
+pub fn counts(conn: &mut Connection) -> Result<StoreCounts, StoreError> {
+    let n = |t: &str| -> Result<u64, StoreError> {
+        Ok(conn.query_row(&format!("SELECT COUNT(*) FROM {t}"), [], |r| r.get::<_, i64>(0))? as u64)
+    };
+    Ok(StoreCounts {
+        listings: n("listings")?,
+        sellers: n("sellers")?,
+        verdicts: n("verdicts")?,
+    })
+}

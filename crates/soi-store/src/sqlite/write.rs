@@ -1,0 +1,161 @@
+//! Idempotent writes: a row is inserted when new, rewritten only when its content hash changed.
+
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use soi_model::{Listing, Scored, Seller, Verdict};
+
+use crate::hash::content_hash;
+use crate::merge::merge_seller;
+use crate::StoreError;
+
+/// Fields that change on every observation or scoring without the content changing.
+const LISTING_VOLATILE: &[&str] = &["observed_at"];
+const VERDICT_VOLATILE: &[&str] = &["scored_at"];
+
+pub fn put_scored(conn: &mut Connection, batch: &[Scored]) -> Result<usize, StoreError> {
+    let tx = conn.transaction()?;
+    let mut changed = 0;
+    for s in batch {
+        if let Some(seller) = &s.listing.seller {
+            changed += put_seller(&tx, seller)?;
+        }
+        changed += put_listing(&tx, &s.listing)?;
+        changed += put_verdict(&tx, &s.listing, &s.verdict)?;
+    }
+    tx.commit()?;
+    Ok(changed)
+}
+
+pub fn put_sellers(conn: &mut Connection, batch: &[Seller]) -> Result<usize, StoreError> {
+    let tx = conn.transaction()?;
+    let mut changed = 0;
+    for s in batch {
+        changed += put_seller(&tx, s)?;
+    }
+    tx.commit()?;
+    Ok(changed)
+}
+
+fn json<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_string(v).unwrap_or_default()
+}
+
+fn existing_hash(
+    tx: &Transaction,
+    table: &str,
+    id_col: &str,
+    marketplace: &str,
+    id: &str,
+) -> Result<Option<String>, StoreError> {
+    let sql = format!("SELECT content_hash FROM {table} WHERE marketplace = ?1 AND {id_col} = ?2");
+    Ok(tx
+        .query_row(&sql, params![marketplace, id], |r| r.get(0))
+        .optional()?)
+}
+
+fn put_listing(tx: &Transaction, l: &Listing) -> Result<usize, StoreError> {
+    // The seller is stored in its own table; the listing keeps only the reference.
+    let mut stored = l.clone();
+    if let Some(s) = stored.seller.as_mut() {
+        *s = Seller::new(&s.marketplace, &s.id);
+    }
+    let hash = content_hash(&stored, LISTING_VOLATILE);
+    if existing_hash(tx, "listings", "id", &l.marketplace, &l.id)?.as_deref() == Some(&hash) {
+        return Ok(0);
+    }
+    tx.execute(
+        "INSERT INTO listings (marketplace, id, seller_id, title, observed_at, evidence_sha256,
+                               body, content_hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+         ON CONFLICT (marketplace, id) DO UPDATE SET
+            seller_id = excluded.seller_id, title = excluded.title,
+            observed_at = excluded.observed_at, evidence_sha256 = excluded.evidence_sha256,
+            body = excluded.body, content_hash = excluded.content_hash",
+        params![
+            l.marketplace,
+            l.id,
+            l.seller_id(),
+            l.title,
+            l.observed_at.map(|t| t.to_rfc3339()),
+            l.evidence_sha256,
+            json(&stored),
+            hash
+        ],
+    )?;
+    Ok(1)
+}
+
+fn put_verdict(tx: &Transaction, l: &Listing, v: &Verdict) -> Result<usize, StoreError> {
+    let mut v = v.clone();
+    if v.marketplace.is_empty() {
+        v.marketplace = l.marketplace.clone();
+    }
+    let hash = content_hash(&v, VERDICT_VOLATILE);
+    if existing_hash(tx, "verdicts", "listing_id", &v.marketplace, &v.listing_id)?.as_deref()
+        == Some(&hash)
+    {
+        return Ok(0);
+    }
+    tx.execute(
+        "INSERT INTO verdicts (marketplace, listing_id, seller_id, risk, model, scored_at, body,
+                               content_hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+         ON CONFLICT (marketplace, listing_id) DO UPDATE SET
+            seller_id = excluded.seller_id, risk = excluded.risk, model = excluded.model,
+            scored_at = excluded.scored_at, body = excluded.body,
+            content_hash = excluded.content_hash",
+        params![
+            v.marketplace,
+            v.listing_id,
+            v.seller_id,
+            v.risk,
+            v.model,
+            v.scored_at.to_rfc3339(),
+            json(&v),
+            hash
+        ],
+    )?;
+    Ok(1)
+}
+
+fn put_seller(tx: &Transaction, new: &Seller) -> Result<usize, StoreError> {
+    let old: Option<String> = tx
+        .query_row(
+            "SELECT body FROM sellers WHERE marketplace = ?1 AND id = ?2",
+            params![new.marketplace, new.id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let merged = match &old {
+        Some(body) => {
+            let old: Seller = serde_json::from_str(body).map_err(|e| StoreError::Corrupt {
+                table: "sellers",
+                key: new.key(),
+                why: e.to_string(),
+            })?;
+            let merged = merge_seller(&old, new);
+            if merged == old {
+                return Ok(0);
+            }
+            merged
+        }
+        None => new.clone(),
+    };
+    tx.execute(
+        "INSERT INTO sellers (marketplace, id, name, country, cross_border, body, content_hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+         ON CONFLICT (marketplace, id) DO UPDATE SET
+            name = excluded.name, country = excluded.country,
+            cross_border = excluded.cross_border, body = excluded.body,
+            content_hash = excluded.content_hash",
+        params![
+            merged.marketplace,
+            merged.id,
+            merged.name,
+            merged.country,
+            merged.cross_border,
+            json(&merged),
+            content_hash(&merged, &[])
+        ],
+    )?;
+    Ok(1)
+}
