@@ -57,14 +57,20 @@ impl Listing {
     /// Parses one JSON object and checks the required fields. An embedded seller without a
     /// marketplace inherits the listing's.
     pub fn from_json(text: &str) -> Result<Listing, ModelError> {
-        let mut l: Listing = serde_json::from_str(text)?;
-        l.validate()?;
-        if let Some(s) = l.seller.as_mut() {
+        let l: Listing = serde_json::from_str(text)?;
+        l.prepare()
+    }
+
+    /// Validates a listing received from outside and fills what can be inferred (an embedded
+    /// seller without a marketplace inherits the listing's).
+    pub fn prepare(mut self) -> Result<Listing, ModelError> {
+        self.validate()?;
+        if let Some(s) = self.seller.as_mut() {
             if s.marketplace.is_empty() {
-                s.marketplace = l.marketplace.clone();
+                s.marketplace = self.marketplace.clone();
             }
         }
-        Ok(l)
+        Ok(self)
     }
 
     /// Checks the invariants every stage relies on.

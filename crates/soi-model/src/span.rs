@@ -23,7 +23,10 @@ pub fn char_span_of_bytes(s: &str, start: usize, end: usize) -> (usize, usize) {
 
 /// The characters `start..end` of `s` (clamped to the text).
 pub fn char_slice(s: &str, start: usize, end: usize) -> &str {
-    let mut idx = s.char_indices().map(|(i, _)| i).chain(std::iter::once(s.len()));
+    let mut idx = s
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain(std::iter::once(s.len()));
     let b0 = idx.by_ref().nth(start).unwrap_or(s.len());
     let b1 = if end > start {
         idx.nth(end - start - 1).unwrap_or(s.len())

@@ -1,0 +1,37 @@
+//! The stages between the crawler and the analysts: score (listings in, scored listings out) and
+//! sink (scored listings and seller facts into the store).
+//!
+//! Why a crate of its own: the same stage code runs inside `soi run` on the in-process bus and as
+//! separate processes on Kafka; it only sees the [`soi_bus::Bus`] and [`soi_store::Store`] seams.
+//!
+//! Delivery rules every stage keeps:
+//! - a message is acknowledged only after the next stage (or the store) has accepted its result,
+//!   so a crash re-delivers it instead of losing it (at-least-once);
+//! - a message that cannot be parsed goes to the dead-letter topic with the error and where it
+//!   came from, and is then acknowledged: nothing is dropped silently, nothing blocks the stream;
+//! - work is batched: a batch closes when it is full or when no message arrived for a short wait.
+
+mod batch;
+mod dead_letter;
+mod error;
+mod score_stage;
+mod sink_stage;
+
+pub use batch::{next_batch, BatchOptions};
+pub use dead_letter::{dead_letter, DeadLetter};
+pub use error::PipelineError;
+pub use score_stage::run_score_stage;
+pub use sink_stage::{run_scored_sink, run_seller_sink};
+
+/// What a stage did, for progress lines and reports.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StageReport {
+    /// Messages received.
+    pub received: u64,
+    /// Messages whose result was passed on (scored, or stored).
+    pub processed: u64,
+    /// Messages sent to the dead-letter topic.
+    pub dead_lettered: u64,
+    /// Rows the store actually changed (sink stages).
+    pub changed: u64,
+}
