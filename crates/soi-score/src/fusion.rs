@@ -1,0 +1,102 @@
+//! Fusion: weighted evidence on the logit scale, one calibrated risk, and the reasons that explain
+//! it, strongest first.
+
+use std::collections::BTreeMap;
+
+use soi_model::{char_slice, Listing, Reason};
+
+use crate::config::ScoringConfig;
+use crate::signals::Hit;
+
+pub fn sigmoid(x: f64) -> f64 {
+    1.0 / (1.0 + (-x).exp())
+}
+
+/// Fuses hits into `(risk, reasons)`. Per reason code only the strongest hit counts (the first one
+/// on a tie, so title evidence wins over description evidence).
+pub fn fuse(cfg: &ScoringConfig, l: &Listing, hits: &[Hit]) -> (f64, Vec<Reason>) {
+    let mut best: BTreeMap<&str, &Hit> = BTreeMap::new();
+    for h in hits {
+        match best.get(h.code) {
+            Some(b) if b.strength >= h.strength => {}
+            _ => {
+                best.insert(h.code, h);
+            }
+        }
+    }
+    let mut logit = cfg.bias;
+    let mut reasons = Vec::with_capacity(best.len());
+    for h in best.values() {
+        let w = cfg.weight(h.code);
+        if w <= 0.0 || h.strength <= 0.0 {
+            continue;
+        }
+        let contribution = w * h.strength;
+        logit += contribution;
+        let evidence = h.evidence.clone().unwrap_or_else(|| {
+            l.field_text(&h.field)
+                .map(|t| char_slice(t, h.start, h.end).to_string())
+                .unwrap_or_default()
+        });
+        reasons.push(Reason {
+            code: h.code.to_string(),
+            message: h.message.clone(),
+            message_vi: h.message_vi.clone(),
+            field: h.field.clone(),
+            start: h.start,
+            end: h.end,
+            evidence,
+            source: h.source.to_string(),
+            contribution: (contribution * 1000.0).round() / 1000.0,
+        });
+    }
+    reasons.sort_by(|a, b| b.contribution.total_cmp(&a.contribution));
+    (sigmoid(logit), reasons)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hit(code: &'static str, strength: f64) -> Hit {
+        Hit {
+            code,
+            source: "t",
+            field: "title".into(),
+            start: 0,
+            end: 3,
+            strength,
+            message: String::new(),
+            message_vi: String::new(),
+            evidence: None,
+        }
+    }
+
+    #[test]
+    fn risk_rises_with_evidence_and_codes_count_once() {
+        let cfg = ScoringConfig::builtin().unwrap();
+        let l = Listing {
+            title: "abcdef".into(),
+            ..Default::default()
+        };
+        let (r0, reasons) = fuse(&cfg, &l, &[]);
+        assert!(r0 < 0.1 && reasons.is_empty());
+        let (r1, _) = fuse(&cfg, &l, &[hit("fake_giveaway", 0.5)]);
+        let (r2, _) = fuse(&cfg, &l, &[hit("fake_giveaway", 1.0)]);
+        let (r3, reasons) = fuse(
+            &cfg,
+            &l,
+            &[hit("fake_giveaway", 1.0), hit("fake_giveaway", 1.0)],
+        );
+        assert!(r0 < r1 && r1 < r2);
+        assert_eq!(r2, r3);
+        assert_eq!(reasons[0].evidence, "abc");
+        let (r4, reasons) = fuse(
+            &cfg,
+            &l,
+            &[hit("fake_giveaway", 1.0), hit("off_platform_contact", 1.0)],
+        );
+        assert!(r4 > r2 && r4 > 0.9);
+        assert_eq!(reasons.len(), 2);
+    }
+}

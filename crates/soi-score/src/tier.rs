@@ -1,0 +1,57 @@
+//! Classifier tiers. The fast n-gram tier answers for every text; a second tier (the encoder, in
+//! its own crate later) answers only for listings whose fused risk falls in the uncertain band.
+
+/// Calibrated head probabilities for one text. A tier leaves out the heads it does not have.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct HeadProbs {
+    pub scam: Option<f64>,
+    pub misleading_claim: Option<f64>,
+    pub review_spam: Option<f64>,
+    /// Probabilities of ViSpamReviews' `SpamLabel`: none, fake review, brand-only, irrelevant/ads.
+    pub review_spam_type: Option<[f64; 4]>,
+    pub deceptive_review: Option<f64>,
+}
+
+impl HeadProbs {
+    /// A binary head by name.
+    pub fn get(&self, head: &str) -> Option<f64> {
+        match head {
+            "scam" => self.scam,
+            "misleading_claim" => self.misleading_claim,
+            "review_spam" => self.review_spam,
+            "deceptive_review" => self.deceptive_review,
+            _ => None,
+        }
+    }
+
+    /// Overwrites the heads `other` has.
+    pub fn merge(&mut self, other: &HeadProbs) {
+        self.scam = other.scam.or(self.scam);
+        self.misleading_claim = other.misleading_claim.or(self.misleading_claim);
+        self.review_spam = other.review_spam.or(self.review_spam);
+        self.review_spam_type = other.review_spam_type.or(self.review_spam_type);
+        self.deceptive_review = other.deceptive_review.or(self.deceptive_review);
+    }
+}
+
+/// A text classifier that answers for every text (the fast tier).
+pub trait TextTier: Send + Sync {
+    fn name(&self) -> &str;
+    /// Calibrated probabilities for one text.
+    fn predict(&self, text: &str) -> HeadProbs;
+    /// The decision threshold tuned for a binary head.
+    fn threshold(&self, _head: &str) -> Option<f64> {
+        None
+    }
+    /// The byte range of `text` that pushed `head` up the most (the evidence of a head reason).
+    fn top_span(&self, _head: &str, _text: &str) -> Option<(usize, usize)> {
+        None
+    }
+}
+
+/// A slower tier consulted only for listings in the uncertain band (the seam for the encoder).
+pub trait SecondTier: Send + Sync {
+    fn name(&self) -> &str;
+    /// Probabilities for each text; heads left `None` keep the fast tier's answer.
+    fn predict_batch(&self, texts: &[&str]) -> Vec<HeadProbs>;
+}
