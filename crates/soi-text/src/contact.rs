@@ -12,7 +12,7 @@ use crate::fold::Folded;
 /// separated by at most one space, dot or dash each.
 static PHONE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?:^|[^0-9a-z+])((?:\+\s?84|\(\+?84\)|84|[0o])(?:[\s.\-]?[0-9ol]){8,10})(?:$|[^0-9a-z])",
+        r"(?:^|[^0-9a-z+])((?:\+\s?84|\(\+?84\)|84|[0o])(?:[\s.\-]{0,3}[0-9ol]){8,10})(?:$|[^0-9a-z])",
     )
     .expect("phone regex")
 });
@@ -173,6 +173,11 @@ mod tests {
     fn phones_plain_spaced_dotted_international_and_disguised() {
         let p = kinds("Gọi 0912345678 nhé", EntityKind::Phone);
         assert_eq!(p, vec![("0912345678".into(), "0912345678".into())]);
+        let p = kinds(
+            "inbox z@lo 0 9 0 0 . 0 0 0 . 4 0 4 de dc",
+            EntityKind::Phone,
+        );
+        assert_eq!(p[0].1, "0 9 0 0 . 0 0 0 . 4 0 4");
         let p = kinds("lh 0 9 1 2 3 4 5 6 7 8 ngay", EntityKind::Phone);
         assert_eq!(p[0].0, "0912345678");
         assert_eq!(p[0].1, "0 9 1 2 3 4 5 6 7 8");

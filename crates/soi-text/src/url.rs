@@ -11,7 +11,7 @@ use crate::fold::{fold, Folded};
 
 /// Top-level domains accepted for a bare domain without `http://` (a dot between two words is
 /// too common in listing text to accept any).
-const BARE_TLDS: &str = "com|net|org|vn|xyz|vip|top|info|shop|store|online|site|club|me|io|co|cc|tk|ml|ga|cf|gq|link|live|app|biz|asia|today|fun|pro|icu|sbs|cfd|click|buzz|cn|ru|win|bet|cloud|tech|space|website|life|world|xn--[a-z0-9-]+";
+const BARE_TLDS: &str = "com|net|org|vn|xyz|vip|top|info|shop|store|online|site|club|me|io|co|cc|tk|ml|ga|cf|gq|link|live|app|biz|asia|today|fun|pro|icu|sbs|cfd|click|buzz|cn|ru|win|bet|cloud|tech|space|website|life|world|example|xn--[a-z0-9-]+";
 
 static URL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(

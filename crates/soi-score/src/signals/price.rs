@@ -30,7 +30,7 @@ fn words(s: &str) -> String {
     out
 }
 
-/// The reference category of a listing: its category field first, then its title.
+/// The reference category of a listing: from its title first, then from its category field.
 pub fn category_of(l: &Listing, cfg: &ScoringConfig) -> Option<usize> {
     let find = |text: &str| {
         let w = words(text);
@@ -40,10 +40,7 @@ pub fn category_of(l: &Listing, cfg: &ScoringConfig) -> Option<usize> {
                 .any(|k| w.contains(&format!(" {} ", k.trim())))
         })
     };
-    l.category
-        .as_deref()
-        .and_then(find)
-        .or_else(|| find(&l.title))
+    find(&l.title).or_else(|| l.category.as_deref().and_then(find))
 }
 
 /// The listing's price in VND: the price field, else the first price written in the text.
