@@ -1,0 +1,538 @@
+//! The crawl loop: seeds and sitemaps in, pages fetched politely, listings and sellers out on
+//! the bus, every page into the evidence store.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use futures::stream::{FuturesUnordered, StreamExt};
+use serde::Serialize;
+use soi_bus::{Publisher, TOPIC_LISTINGS, TOPIC_SELLERS};
+use soi_model::{Envelope, Kind, Listing, Seller};
+use url::Url;
+
+use crate::config::{ApiKind, ApiSource, Compiled};
+use crate::evidence::EvidenceStore;
+use crate::extract::{self, Ctx};
+use crate::fetch::{FetchSettings, Fetched, Fetcher, Validators};
+use crate::state::{CrawlState, PageState};
+use crate::urls::canonical;
+use crate::{ConfigError, CrawlError, FetchError, MarketplaceConfig};
+
+/// How to run one crawl (what the config does not fix).
+#[derive(Debug, Clone)]
+pub struct CrawlOptions {
+    /// Folder for crawl state (`<state>/crawl/<id>.json`); the evidence store is separate.
+    pub state_dir: PathBuf,
+    /// Overrides the config's page budget.
+    pub max_pages: Option<usize>,
+    /// Allow loopback and private addresses whatever the config says (the demo server).
+    pub allow_loopback: bool,
+    /// What `{base}` stands for, overriding the config's `base_url` (the demo server's
+    /// `http://127.0.0.1:PORT`). Its host is added to the allowed hosts.
+    pub base_url: Option<String>,
+    /// Overrides the config's user agent.
+    pub user_agent: Option<String>,
+    /// Overrides the config's requests per second.
+    pub requests_per_second: Option<f64>,
+}
+
+impl CrawlOptions {
+    pub fn new(state_dir: impl Into<PathBuf>) -> Self {
+        CrawlOptions {
+            state_dir: state_dir.into(),
+            max_pages: None,
+            allow_loopback: false,
+            base_url: None,
+            user_agent: None,
+            requests_per_second: None,
+        }
+    }
+}
+
+/// Where a crawl stands, for a progress bar.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct CrawlProgress {
+    pub fetched: usize,
+    pub queued: usize,
+    pub budget: usize,
+    pub listings: usize,
+    pub sellers: usize,
+    pub unchanged: usize,
+    pub errors: usize,
+}
+
+/// One page that failed or had problems.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PageIssue {
+    pub url: String,
+    pub message: String,
+}
+
+/// What a crawl did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct CrawlReport {
+    pub marketplace: String,
+    /// Pages fetched with a body (2xx).
+    pub pages_fetched: usize,
+    /// Pages answered 304 or with the same body as last time: nothing emitted for them.
+    pub pages_unchanged: usize,
+    pub listings: usize,
+    pub sellers: usize,
+    pub robots_blocked: usize,
+    /// The page budget stopped the crawl with URLs still queued.
+    pub budget_exhausted: bool,
+    /// Pages that could not be fetched.
+    pub errors: Vec<PageIssue>,
+    /// Pages fetched whose content had problems (malformed JSON-LD, no product found).
+    pub problems: Vec<PageIssue>,
+}
+
+/// The progress callback.
+pub type ProgressFn<'a> = &'a (dyn Fn(CrawlProgress) + Send + Sync);
+
+struct Run<'a> {
+    c: Compiled,
+    base: String,
+    publisher: &'a dyn Publisher,
+    evidence: &'a EvidenceStore,
+    progress: ProgressFn<'a>,
+    state: CrawlState,
+    report: CrawlReport,
+    /// Content hashes emitted in this run (the same page under two URLs emits once).
+    emitted: HashSet<String>,
+    /// Sellers seen in this run, to complete sellers embedded in listings.
+    sellers: HashMap<String, Seller>,
+    budget: usize,
+    fetched_or_tried: usize,
+    queue_len: usize,
+}
+
+/// Crawls one marketplace. Pages that fail are recorded in the report and the crawl goes on;
+/// only a bad config, an unusable client, a closed bus or an unwritable store end it early.
+pub async fn crawl(
+    config: &MarketplaceConfig,
+    opts: &CrawlOptions,
+    publisher: &dyn Publisher,
+    evidence: &EvidenceStore,
+    progress: ProgressFn<'_>,
+) -> Result<CrawlReport, CrawlError> {
+    let c = Compiled::new(config.clone()).map_err(|problems| {
+        let (problem, _) = problems.into_iter().next().unwrap_or_default();
+        ConfigError {
+            file: config.file(),
+            line: None,
+            problem,
+        }
+    })?;
+    let base = opts
+        .base_url
+        .clone()
+        .or(config.base_url.clone())
+        .unwrap_or_default();
+    let seeds: Vec<Url> = config
+        .seeds
+        .iter()
+        .filter_map(|s| Url::parse(&config.expand(s, Some(&base))).ok())
+        .collect();
+    let mut allowed: HashSet<String> = config.allowed_hosts.iter().cloned().collect();
+    if allowed.is_empty() {
+        allowed.extend(
+            seeds
+                .iter()
+                .filter_map(|u| u.host_str().map(str::to_string)),
+        );
+    }
+    if let Some(h) = Url::parse(&base)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_string))
+    {
+        allowed.insert(h);
+    }
+    let l = &config.limits;
+    let settings = FetchSettings {
+        user_agent: opts
+            .user_agent
+            .clone()
+            .unwrap_or_else(|| config.user_agent().to_string()),
+        allowed_hosts: allowed,
+        allow_private: l.allow_private || opts.allow_loopback,
+        obey_robots: l.robots,
+        requests_per_second: opts.requests_per_second.unwrap_or(l.requests_per_second),
+        concurrency: l.concurrency,
+        timeout: Duration::from_secs(l.timeout_secs),
+        max_body_bytes: l.max_body_bytes,
+        max_redirects: l.max_redirects,
+        retries: l.retries,
+        backoff: Duration::from_millis(l.backoff_ms),
+        max_retry_after: Duration::from_secs(l.max_retry_after_secs),
+    };
+    let fetcher = Fetcher::new(settings)?;
+    let mut run = Run {
+        budget: opts.max_pages.unwrap_or(l.max_pages),
+        c,
+        base,
+        publisher,
+        evidence,
+        progress,
+        state: CrawlState::load(&opts.state_dir, &config.id)?,
+        report: CrawlReport {
+            marketplace: config.id.clone(),
+            ..Default::default()
+        },
+        emitted: HashSet::new(),
+        sellers: HashMap::new(),
+        fetched_or_tried: 0,
+        queue_len: 0,
+    };
+    tracing::info!(marketplace = %config.id, base = %run.base, budget = run.budget, "crawl starting");
+    let mut seeds = seeds;
+    for sm in &config.sitemaps {
+        seeds.extend(
+            run.sitemap(&fetcher, &config.expand(sm, Some(&run.base)))
+                .await,
+        );
+    }
+    run.pages(&fetcher, seeds).await?;
+    for api in &config.api {
+        run.api(&fetcher, api).await?;
+    }
+    run.state.save()?;
+    publisher.flush().await?;
+    run.tick();
+    tracing::info!(
+        marketplace = %config.id,
+        fetched = run.report.pages_fetched,
+        unchanged = run.report.pages_unchanged,
+        listings = run.report.listings,
+        sellers = run.report.sellers,
+        errors = run.report.errors.len(),
+        "crawl finished"
+    );
+    Ok(run.report)
+}
+
+impl Run<'_> {
+    fn tick(&self) {
+        (self.progress)(CrawlProgress {
+            fetched: self.fetched_or_tried,
+            queued: self.queue_len,
+            budget: self.budget,
+            listings: self.report.listings,
+            sellers: self.report.sellers,
+            unchanged: self.report.pages_unchanged,
+            errors: self.report.errors.len(),
+        });
+    }
+
+    fn fail(&mut self, url: &Url, e: FetchError) {
+        if matches!(e, FetchError::RobotsDisallowed { .. }) {
+            self.report.robots_blocked += 1;
+        }
+        tracing::warn!(%url, error = %e, "page failed");
+        self.report.errors.push(PageIssue {
+            url: url.to_string(),
+            message: e.to_string(),
+        });
+    }
+
+    fn canonical(&self, u: &Url) -> Url {
+        canonical(u, &self.c.config.links.drop_query)
+    }
+
+    fn validators(&self, url: &Url) -> Option<Validators> {
+        self.state.pages.get(url.as_str()).map(|p| Validators {
+            etag: p.etag.clone(),
+            last_modified: p.last_modified.clone(),
+        })
+    }
+
+    /// Stores the evidence and says whether the page is new content: `Some(sha)` when it should
+    /// be extracted and emitted, `None` when it is what it was (its body is then read back from
+    /// the evidence store for links only).
+    fn settle(&mut self, url: &Url, f: &Fetched) -> Result<(String, bool, Vec<u8>), CrawlError> {
+        let key = url.to_string();
+        let prev = self.state.pages.get(&key).cloned();
+        if f.not_modified {
+            self.report.pages_unchanged += 1;
+            let sha = prev.map(|p| p.sha256).unwrap_or_default();
+            let body = self.evidence.body(&sha).unwrap_or_default();
+            return Ok((sha, false, body));
+        }
+        self.report.pages_fetched += 1;
+        let rec = self
+            .evidence
+            .put(f.url.as_str(), f.status, &f.headers, &f.body, f.fetched_at)?;
+        let unchanged = prev.as_ref().is_some_and(|p| p.sha256 == rec.sha256)
+            || !self.emitted.insert(rec.sha256.clone());
+        if unchanged {
+            self.report.pages_unchanged += 1;
+        }
+        self.state.pages.insert(
+            key,
+            PageState {
+                etag: f.validators.etag.clone(),
+                last_modified: f.validators.last_modified.clone(),
+                sha256: rec.sha256.clone(),
+            },
+        );
+        Ok((rec.sha256, !unchanged, f.body.to_vec()))
+    }
+
+    async fn pages(&mut self, fetcher: &Fetcher, seeds: Vec<Url>) -> Result<(), CrawlError> {
+        let mut queue: VecDeque<Url> = VecDeque::new();
+        let mut seen: HashSet<String> = HashSet::new();
+        for s in seeds {
+            let s = self.canonical(&s);
+            if seen.insert(s.to_string()) {
+                queue.push_back(s);
+            }
+        }
+        let concurrency = self.c.config.limits.concurrency.max(1);
+        let mut inflight = FuturesUnordered::new();
+        loop {
+            while inflight.len() < concurrency && self.fetched_or_tried < self.budget {
+                let Some(url) = queue.pop_front() else { break };
+                self.fetched_or_tried += 1;
+                let cond = self.validators(&url);
+                inflight.push(async move {
+                    let r = fetcher.get(&url, cond.as_ref()).await;
+                    (url, r)
+                });
+            }
+            self.queue_len = queue.len();
+            let Some((url, result)) = inflight.next().await else {
+                break;
+            };
+            match result {
+                Err(e) => self.fail(&url, e),
+                Ok(f) => {
+                    let (sha, fresh, body) = self.settle(&url, &f)?;
+                    let role = extract::role(&self.c, &url);
+                    let html = String::from_utf8_lossy(&body);
+                    let page = extract::extract_page(&self.c, &f.url, &html, role);
+                    for link in &page.links {
+                        let u = self.canonical(&link.url);
+                        if fetcher.check(&u).is_err() || !self.follow(&u, link.rel_next) {
+                            continue;
+                        }
+                        if seen.insert(u.to_string()) {
+                            queue.push_back(u);
+                        }
+                    }
+                    if fresh {
+                        if !f.content_type().is_empty() && !f.content_type().contains("html") {
+                            self.problem(&url, format!("not an HTML page ({})", f.content_type()));
+                        }
+                        for p in page.problems {
+                            self.problem(&url, p);
+                        }
+                        self.emit(page.listings, page.sellers, &sha, f.fetched_at)
+                            .await?;
+                    }
+                }
+            }
+            self.queue_len = queue.len();
+            self.tick();
+        }
+        if !queue.is_empty() {
+            self.report.budget_exhausted = true;
+            tracing::warn!(
+                left = queue.len(),
+                budget = self.budget,
+                "page budget spent"
+            );
+        }
+        Ok(())
+    }
+
+    fn problem(&mut self, url: &Url, message: String) {
+        tracing::warn!(%url, %message, "page problem");
+        self.report.problems.push(PageIssue {
+            url: url.to_string(),
+            message,
+        });
+    }
+
+    /// Whether a discovered link is worth fetching.
+    fn follow(&self, u: &Url, rel_next: bool) -> bool {
+        let pq = extract::path_query(u);
+        let c = &self.c;
+        (rel_next && c.config.links.follow_rel_next)
+            || [&c.listing, &c.seller, &c.pagination, &c.follow]
+                .iter()
+                .any(|res| res.iter().any(|r| r.is_match(&pq)))
+    }
+
+    async fn emit(
+        &mut self,
+        listings: Vec<Listing>,
+        sellers: Vec<Seller>,
+        sha: &str,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), CrawlError> {
+        for s in sellers {
+            let key = s.key();
+            self.publisher
+                .publish(
+                    TOPIC_SELLERS,
+                    &key,
+                    Envelope::new(Kind::Seller, key.clone(), s.clone()).to_bytes(),
+                )
+                .await?;
+            self.report.sellers += 1;
+            self.sellers.insert(key, s);
+        }
+        for mut l in listings {
+            l.observed_at = Some(at);
+            l.evidence_sha256 = Some(sha.to_string());
+            if let Some(s) = l.seller.as_mut() {
+                if let Some(known) = self.sellers.get(&s.key()) {
+                    let name = s.name.take();
+                    *s = known.clone();
+                    s.name = s.name.take().or(name);
+                }
+            }
+            if let Err(e) = l.validate() {
+                self.report.problems.push(PageIssue {
+                    url: l.url.clone().unwrap_or_default(),
+                    message: format!("listing {} dropped: {e}", l.id),
+                });
+                continue;
+            }
+            let key = l.key();
+            self.publisher
+                .publish(
+                    TOPIC_LISTINGS,
+                    &key,
+                    Envelope::new(Kind::Listing, key.clone(), l).to_bytes(),
+                )
+                .await?;
+            self.report.listings += 1;
+        }
+        Ok(())
+    }
+
+    /// `<loc>` URLs of a sitemap (sitemap indexes followed one level).
+    async fn sitemap(&mut self, fetcher: &Fetcher, url: &str) -> Vec<Url> {
+        let mut out = vec![];
+        let mut todo = vec![(url.to_string(), 0)];
+        while let Some((u, depth)) = todo.pop() {
+            let Ok(parsed) = Url::parse(&u) else {
+                continue;
+            };
+            if self.fetched_or_tried >= self.budget {
+                break;
+            }
+            self.fetched_or_tried += 1;
+            match fetcher.get(&parsed, None).await {
+                Err(e) => self.fail(&parsed, e),
+                Ok(f) => {
+                    let stored = self.evidence.put(
+                        f.url.as_str(),
+                        f.status,
+                        &f.headers,
+                        &f.body,
+                        f.fetched_at,
+                    );
+                    if let Err(e) = stored {
+                        tracing::warn!(%u, error = %e, "sitemap not stored as evidence");
+                    }
+                    let text = String::from_utf8_lossy(&f.body);
+                    let is_index = text.contains("<sitemapindex");
+                    for loc in locs(&text) {
+                        if is_index && depth < 2 {
+                            todo.push((loc, depth + 1));
+                        } else if let Ok(x) = Url::parse(&loc) {
+                            out.push(x);
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    async fn api(&mut self, fetcher: &Fetcher, api: &ApiSource) -> Result<(), CrawlError> {
+        let cfg = self.c.config.clone();
+        for page in api.start_page..api.start_page.saturating_add(api.pages) {
+            if self.fetched_or_tried >= self.budget {
+                self.report.budget_exhausted = true;
+                break;
+            }
+            let raw = cfg
+                .expand(&api.url, Some(&self.base))
+                .replace("{page}", &page.to_string());
+            let Ok(url) = Url::parse(&raw) else {
+                self.report.errors.push(PageIssue {
+                    url: raw,
+                    message: "not a URL".into(),
+                });
+                break;
+            };
+            let url = self.canonical(&url);
+            self.fetched_or_tried += 1;
+            let cond = self.validators(&url);
+            let f = match fetcher.get(&url, cond.as_ref()).await {
+                Ok(f) => f,
+                Err(e) => {
+                    self.fail(&url, e);
+                    break;
+                }
+            };
+            let (sha, fresh, body) = self.settle(&url, &f)?;
+            let doc: serde_json::Value = match serde_json::from_slice(&body) {
+                Ok(d) => d,
+                Err(e) => {
+                    self.problem(
+                        &url,
+                        format!("API `{}` answered invalid JSON: {e}", api.name),
+                    );
+                    break;
+                }
+            };
+            let items = extract::api::page_items(&doc, api);
+            if items.is_empty() {
+                break;
+            }
+            if !fresh {
+                self.tick();
+                continue;
+            }
+            let ctx = Ctx {
+                marketplace: &cfg.id,
+                country: &cfg.country,
+                currency: cfg.currency.as_deref(),
+                page_url: &f.url,
+            };
+            let (mut listings, mut sellers, mut problems) = (vec![], vec![], vec![]);
+            for item in items {
+                match api.kind {
+                    ApiKind::Listing => match extract::api::listing(item, api, &ctx, &self.base) {
+                        Ok(l) => listings.push(l),
+                        Err(e) => problems.push(e),
+                    },
+                    ApiKind::Seller => match extract::api::seller(item, api, &ctx) {
+                        Ok(s) => sellers.push(s),
+                        Err(e) => problems.push(e),
+                    },
+                }
+            }
+            for p in problems {
+                self.problem(&url, format!("API `{}`: {p}", api.name));
+            }
+            self.emit(listings, sellers, &sha, f.fetched_at).await?;
+            self.tick();
+        }
+        Ok(())
+    }
+}
+
+/// The `<loc>` values of a sitemap.
+fn locs(xml: &str) -> Vec<String> {
+    xml.split("<loc>")
+        .skip(1)
+        .filter_map(|p| p.split_once("</loc>").map(|(a, _)| a.trim()))
+        .map(|s| s.replace("&amp;", "&"))
+        .collect()
+}

@@ -1,0 +1,138 @@
+//! The evidence store: every fetched page kept byte for byte, content-addressed by sha256, with
+//! a log of when it was fetched from where, with which status and headers.
+//!
+//! Layout under the folder: `bodies/ab/abcdef...` (the body, named by its sha256) and
+//! `records.jsonl` (one [`EvidenceRecord`] per fetch, appended). A listing's `evidence_sha256`
+//! names its body; the log says when and where it was seen. Bodies are written to a temporary
+//! file and renamed, so a crash never leaves half a body under a hash name.
+
+use std::fs::{self, OpenOptions};
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::EvidenceError;
+
+/// One fetch of one page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EvidenceRecord {
+    pub sha256: String,
+    pub url: String,
+    pub fetched_at: DateTime<Utc>,
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub bytes: u64,
+}
+
+/// A folder of evidence.
+pub struct EvidenceStore {
+    dir: PathBuf,
+    log: Mutex<()>,
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> EvidenceError + '_ {
+    move |source| EvidenceError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// sha256 of `body`, hex.
+pub fn sha256_hex(body: &[u8]) -> String {
+    hex::encode(Sha256::digest(body))
+}
+
+impl EvidenceStore {
+    /// Opens (creating) the store in `dir`, usually `<state>/evidence`.
+    pub fn open(dir: impl Into<PathBuf>) -> Result<EvidenceStore, EvidenceError> {
+        let dir = dir.into();
+        let bodies = dir.join("bodies");
+        fs::create_dir_all(&bodies).map_err(io(&bodies))?;
+        Ok(EvidenceStore {
+            dir,
+            log: Mutex::new(()),
+        })
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn body_path(&self, sha: &str) -> PathBuf {
+        let prefix = sha.get(..2).unwrap_or("xx");
+        self.dir.join("bodies").join(prefix).join(sha)
+    }
+
+    /// Stores a body (once per distinct content) and logs the fetch.
+    pub fn put(
+        &self,
+        url: &str,
+        status: u16,
+        headers: &[(String, String)],
+        body: &[u8],
+        fetched_at: DateTime<Utc>,
+    ) -> Result<EvidenceRecord, EvidenceError> {
+        let sha = sha256_hex(body);
+        let path = self.body_path(&sha);
+        if !path.exists() {
+            let parent = path.parent().unwrap_or(&self.dir);
+            fs::create_dir_all(parent).map_err(io(parent))?;
+            let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+            fs::write(&tmp, body).map_err(io(&tmp))?;
+            fs::rename(&tmp, &path).map_err(io(&path))?;
+        }
+        let rec = EvidenceRecord {
+            sha256: sha,
+            url: url.to_string(),
+            fetched_at,
+            status,
+            headers: headers.to_vec(),
+            bytes: body.len() as u64,
+        };
+        let line = serde_json::to_string(&rec).unwrap_or_default();
+        let log = self.dir.join("records.jsonl");
+        let _guard = self.log.lock().unwrap_or_else(|p| p.into_inner());
+        let mut f = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&log)
+            .map_err(io(&log))?;
+        writeln!(f, "{line}").map_err(io(&log))?;
+        Ok(rec)
+    }
+
+    /// The stored body with this sha256.
+    pub fn body(&self, sha: &str) -> Result<Vec<u8>, EvidenceError> {
+        let path = self.body_path(sha);
+        fs::read(&path).map_err(io(&path))
+    }
+
+    /// Every fetch logged, oldest first.
+    pub fn records(&self) -> Result<Vec<EvidenceRecord>, EvidenceError> {
+        let log = self.dir.join("records.jsonl");
+        let f = match fs::File::open(&log) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(vec![]),
+            Err(e) => return Err(io(&log)(e)),
+        };
+        let mut out = vec![];
+        for (i, line) in BufReader::new(f).lines().enumerate() {
+            let line = line.map_err(io(&log))?;
+            if line.trim().is_empty() {
+                continue;
+            }
+            out.push(
+                serde_json::from_str(&line).map_err(|e| EvidenceError::Record {
+                    path: log.clone(),
+                    line: i + 1,
+                    why: e.to_string(),
+                })?,
+            );
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,292 @@
+//! Turning one fetched page into listings, sellers and links.
+//!
+//! Generic first: schema.org JSON-LD, then microdata, then OpenGraph (only when neither gave a
+//! product). A marketplace's CSS rules then fill fields the generic pass left empty, or, with a
+//! `container`, read many listing cards from a list page. Extraction is synchronous and owns no
+//! parsed document after it returns, so the crawl future stays `Send`.
+
+pub mod api;
+mod css;
+mod jsonld;
+mod links;
+mod microdata;
+mod opengraph;
+pub mod schema;
+pub mod value;
+
+use std::collections::BTreeMap;
+
+use scraper::Html;
+use serde_json::Value;
+use soi_model::{Listing, Seller};
+use url::Url;
+
+pub use links::Link;
+
+use crate::config::Compiled;
+use schema::{id_from_url, listing_from_product, seller_from, PRODUCT_TYPES, SELLER_TYPES};
+use value::is_a;
+
+/// What the extractor knows about where a page came from.
+#[derive(Debug, Clone, Copy)]
+pub struct Ctx<'a> {
+    pub marketplace: &'a str,
+    /// Home country of the marketplace (ISO alpha-2).
+    pub country: &'a str,
+    /// Currency assumed when the page states none.
+    pub currency: Option<&'a str>,
+    pub page_url: &'a Url,
+}
+
+impl Ctx<'_> {
+    /// `u` resolved against the page URL.
+    pub fn absolute(&self, u: &str) -> Option<String> {
+        self.page_url.join(u.trim()).ok().map(|mut x| {
+            x.set_fragment(None);
+            x.to_string()
+        })
+    }
+
+    /// Sets the marketplace and the cross-border flag of a seller.
+    pub fn finish_seller(&self, s: &mut Seller) {
+        s.marketplace = self.marketplace.to_string();
+        s.cross_border = s
+            .country
+            .as_deref()
+            .is_some_and(|c| !c.eq_ignore_ascii_case(self.country));
+    }
+}
+
+/// What a page is, by the marketplace's link rules.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PageRole {
+    pub listing: bool,
+    pub seller: bool,
+}
+
+/// Everything read from one page.
+#[derive(Debug, Default)]
+pub struct PageExtract {
+    pub listings: Vec<Listing>,
+    pub sellers: Vec<Seller>,
+    pub links: Vec<Link>,
+    /// Things wrong with the page that did not stop extraction (malformed JSON-LD, a listing page
+    /// without a product).
+    pub problems: Vec<String>,
+}
+
+/// The role of a page by its URL.
+pub fn role(c: &Compiled, url: &Url) -> PageRole {
+    let pq = path_query(url);
+    let any = |res: &[regex::Regex]| res.iter().any(|r| r.is_match(&pq));
+    PageRole {
+        listing: if c.listing.is_empty() {
+            true
+        } else {
+            any(&c.listing)
+        },
+        seller: any(&c.seller) || c.seller_css.as_ref().is_some_and(|r| any(&r.pages)),
+    }
+}
+
+/// The path and query of a URL, as link rules see it.
+pub fn path_query(url: &Url) -> String {
+    match url.query() {
+        Some(q) => format!("{}?{q}", url.path()),
+        None => url.path().to_string(),
+    }
+}
+
+/// Reads one HTML page.
+pub fn extract_page(c: &Compiled, page_url: &Url, html: &str, role: PageRole) -> PageExtract {
+    let doc = Html::parse_document(html);
+    let cfg = &c.config;
+    let ctx = Ctx {
+        marketplace: &cfg.id,
+        country: &cfg.country,
+        currency: cfg.currency.as_deref(),
+        page_url,
+    };
+    let mut out = PageExtract {
+        links: links::links(&doc, page_url),
+        ..Default::default()
+    };
+    if cfg.extract.generic {
+        generic(&doc, &ctx, role, &mut out);
+    }
+    let pq = path_query(page_url);
+    if let Some(rules) = &c.listing_css {
+        let applies = if !rules.pages.is_empty() {
+            rules.pages.iter().any(|r| r.is_match(&pq))
+        } else {
+            rules.container.is_some() || role.listing
+        };
+        if applies {
+            for rec in css::records(&doc, rules) {
+                match listing_from_fields(&rec, &ctx) {
+                    Ok(l) => merge_listing(&mut out.listings, l, rules.container.is_none()),
+                    Err(e) => out.problems.push(e),
+                }
+            }
+        }
+    }
+    if let Some(rules) = &c.seller_css {
+        if role.seller {
+            for rec in css::records(&doc, rules) {
+                match seller_from_fields(&rec, &ctx) {
+                    Ok(s) => merge_seller(&mut out.sellers, s),
+                    Err(e) => out.problems.push(e),
+                }
+            }
+        }
+    }
+    if role.listing && !c.listing.is_empty() && out.listings.is_empty() {
+        out.problems.push("listing page without any product".into());
+    }
+    out
+}
+
+fn generic(doc: &Html, ctx: &Ctx, role: PageRole, out: &mut PageExtract) {
+    let (mut nodes, problems) = jsonld::nodes(doc);
+    out.problems.extend(problems);
+    let has_product = |ns: &[Value]| ns.iter().any(|n| is_a(n, PRODUCT_TYPES));
+    if !has_product(&nodes) {
+        let md = microdata::nodes(doc);
+        nodes.extend(md);
+    }
+    if role.listing && !has_product(&nodes) {
+        nodes.extend(opengraph::product(doc));
+    }
+    for n in &nodes {
+        if role.listing && is_a(n, PRODUCT_TYPES) {
+            match listing_from_product(n, ctx) {
+                Ok(l) => merge_listing(&mut out.listings, l, false),
+                Err(e) => out.problems.push(e),
+            }
+        } else if role.seller && is_a(n, SELLER_TYPES) {
+            match seller_from(n, ctx) {
+                Ok(s) => merge_seller(&mut out.sellers, s),
+                Err(e) => out.problems.push(e),
+            }
+        }
+    }
+}
+
+/// Adds `l`, or fills the gaps of the listing already there with the same id (or of the first
+/// one, when `into_first` says the rules describe the page's one product).
+fn merge_listing(list: &mut Vec<Listing>, l: Listing, into_first: bool) {
+    let pos = list
+        .iter()
+        .position(|x| x.id == l.id)
+        .or(if into_first && !list.is_empty() {
+            Some(0)
+        } else {
+            None
+        });
+    let Some(i) = pos else {
+        list.push(l);
+        return;
+    };
+    let x = &mut list[i];
+    x.url = x.url.take().or(l.url);
+    x.description = x.description.take().or(l.description);
+    if x.price.is_none() {
+        x.price = l.price;
+        x.currency = x.currency.take().or(l.currency);
+    }
+    x.category = x.category.take().or(l.category);
+    x.images_count = x.images_count.or(l.images_count);
+    x.seller = x.seller.take().or(l.seller);
+    if x.reviews.is_empty() {
+        x.reviews = l.reviews;
+    }
+}
+
+fn merge_seller(list: &mut Vec<Seller>, s: Seller) {
+    match list.iter_mut().find(|x| x.id == s.id) {
+        None => list.push(s),
+        Some(x) => {
+            x.name = x.name.take().or(s.name);
+            x.country = x.country.take().or(s.country);
+            x.ship_from = x.ship_from.take().or(s.ship_from);
+            x.joined_at = x.joined_at.or(s.joined_at);
+            x.rating = x.rating.or(s.rating);
+            x.rating_count = x.rating_count.or(s.rating_count);
+            x.followers = x.followers.or(s.followers);
+            x.official |= s.official;
+            x.verified |= s.verified;
+            x.cross_border |= s.cross_border;
+        }
+    }
+}
+
+fn listing_from_fields(f: &BTreeMap<String, String>, ctx: &Ctx) -> Result<Listing, String> {
+    let get = |k: &str| f.get(k).cloned();
+    let title = get("title").ok_or_else(|| {
+        format!(
+            "CSS rules found a record without a title (fields: {})",
+            f.keys().cloned().collect::<Vec<_>>().join(", ")
+        )
+    })?;
+    let url = get("url").and_then(|u| ctx.absolute(&u));
+    let id = get("id")
+        .or_else(|| url.as_deref().and_then(id_from_url))
+        .ok_or_else(|| format!("CSS rules found `{title}` without an id or URL"))?;
+    let price = get("price").and_then(|p| soi_price::parse_price_or(&p, ctx.currency).ok());
+    let seller = get("seller_id")
+        .or_else(|| {
+            get("seller_url").and_then(|u| ctx.absolute(&u).as_deref().and_then(id_from_url))
+        })
+        .map(|sid| {
+            let mut s = Seller::new(ctx.marketplace, &sid);
+            s.name = get("seller_name");
+            ctx.finish_seller(&mut s);
+            s
+        });
+    Ok(Listing {
+        id,
+        marketplace: ctx.marketplace.to_string(),
+        title,
+        url,
+        description: get("description"),
+        currency: get("currency")
+            .and_then(|c| {
+                soi_price::detect_currency(&c)
+                    .map(str::to_string)
+                    .or(Some(c))
+            })
+            .or(price.and_then(|p| p.currency.map(str::to_string))),
+        price: price.map(|p| p.amount),
+        category: get("category"),
+        images_count: get("images").and_then(|n| n.parse().ok()),
+        seller,
+        ..Default::default()
+    })
+}
+
+fn seller_from_fields(f: &BTreeMap<String, String>, ctx: &Ctx) -> Result<Seller, String> {
+    let id = f
+        .get("id")
+        .cloned()
+        .or_else(|| {
+            f.get("url")
+                .and_then(|u| ctx.absolute(u))
+                .as_deref()
+                .and_then(id_from_url)
+        })
+        .or_else(|| id_from_url(ctx.page_url.as_str()))
+        .ok_or("seller page without an id")?;
+    let mut s = Seller::new(ctx.marketplace, &id);
+    for (k, v) in f {
+        let v = Value::String(v.clone());
+        match k.as_str() {
+            "id" | "url" => {}
+            "name" => s.name = value::text(&v),
+            "country" => s.country = value::text(&v).map(|c| schema::country_code(&c)),
+            "joined_at" => s.joined_at = value::date(&v),
+            other => schema::apply_property(&mut s, other, &v),
+        }
+    }
+    ctx.finish_seller(&mut s);
+    Ok(s)
+}
