@@ -3,6 +3,9 @@
 
 use std::time::Duration;
 
+/// One `User-agent` group: its agents, its (allow, pattern) rules, its crawl delay.
+type Group = (Vec<String>, Vec<(bool, String)>, Option<f64>);
+
 /// The rules that apply to us on one host.
 #[derive(Debug, Clone, Default)]
 pub struct Robots {
@@ -27,8 +30,7 @@ impl Robots {
     /// Parses a robots.txt for the product token `agent` (e.g. `soi-crawler`).
     pub fn parse(text: &str, agent: &str) -> Robots {
         let agent = agent.to_ascii_lowercase();
-        // Groups: (agents, rules, delay).
-        let mut groups: Vec<(Vec<String>, Vec<(bool, String)>, Option<f64>)> = vec![];
+        let mut groups: Vec<Group> = vec![];
         let mut in_agents = false;
         for line in text.lines() {
             let line = line.split('#').next().unwrap_or("").trim();
