@@ -37,7 +37,7 @@ fn listing(i: usize) -> Vec<u8> {
     let l = Listing {
         id: format!("l{i}"),
         marketplace: "demo".into(),
-        title: if i % 2 == 0 {
+        title: if i.is_multiple_of(2) {
             "xxxx".into()
         } else {
             "ok".into()

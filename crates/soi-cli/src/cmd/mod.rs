@@ -1,0 +1,40 @@
+//! The subcommands. Each lives in its own file with its `Args` and an `exec` function; to add
+//! one, add a variant here and an arm in [`Command::exec`].
+
+use std::process::ExitCode;
+
+use clap::Subcommand;
+
+pub use run_crawl::crawl_step;
+
+use crate::global::Global;
+
+mod listing;
+mod run;
+mod run_crawl;
+mod score;
+mod sellers;
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Crawl, score and store in one process, then show the top flagged sellers
+    /// (default: the bundled demo marketplace).
+    Run(run::Args),
+    /// Score JSON Lines listings into JSON Lines verdicts (FILE or - for stdin/stdout).
+    Score(score::Args),
+    /// Flagged sellers, riskiest first, with their reasons.
+    Sellers(sellers::Args),
+    /// One listing: its verdict, every reason with the quoted evidence, the evidence hash.
+    Listing(listing::Args),
+}
+
+impl Command {
+    pub async fn exec(self, g: &Global) -> anyhow::Result<ExitCode> {
+        match self {
+            Command::Run(a) => run::exec(a, g).await,
+            Command::Score(a) => score::exec(a, g).await,
+            Command::Sellers(a) => sellers::exec(a, g).await,
+            Command::Listing(a) => listing::exec(a, g).await,
+        }
+    }
+}

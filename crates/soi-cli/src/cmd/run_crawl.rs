@@ -1,0 +1,49 @@
+//! The crawl step of `soi run`: load the marketplace config, crawl it onto the bus with a
+//! progress bar, keep every fetched page as evidence under HOME/evidence.
+
+use soi_bus::Publisher;
+use soi_crawl::{crawl, CrawlOptions, CrawlProgress, EvidenceStore};
+
+use super::run::Args;
+use crate::global::Global;
+use crate::progress;
+
+/// Crawls the marketplace named in `a`; `base` is the demo server's URL when one was started.
+/// Returns a one-line summary.
+pub async fn crawl_step(
+    a: &Args,
+    g: &Global,
+    base: Option<String>,
+    publisher: &dyn Publisher,
+    bars: &indicatif::MultiProgress,
+) -> anyhow::Result<String> {
+    let config = soi_crawl::load_marketplace(&g.pipelines, &a.marketplace)?;
+    let mut opts = CrawlOptions::new(g.home.join("crawl"));
+    opts.max_pages = a.max_pages.map(|n| n as usize);
+    if base.is_some() {
+        opts.allow_loopback = true;
+        opts.base_url = base;
+    }
+    let evidence = EvidenceStore::open(g.home.join("evidence"))?;
+    let bar = bars.add(progress::bar(g.quiet, 0, "crawled"));
+    let b = bar.clone();
+    let on_progress = move |p: CrawlProgress| {
+        b.set_length((p.fetched + p.queued).min(p.budget.max(p.fetched)) as u64);
+        b.set_position(p.fetched as u64);
+        b.set_message(format!("{} listings, {} sellers", p.listings, p.sellers));
+    };
+    let report = crawl(&config, &opts, publisher, &evidence, &on_progress).await?;
+    bar.finish();
+    for issue in report.errors.iter().chain(&report.problems) {
+        eprintln!("warning: {}: {}", issue.url, issue.message);
+    }
+    Ok(format!(
+        "crawled {} pages of {} ({} unchanged): {} listings, {} sellers; evidence in {}",
+        report.pages_fetched + report.pages_unchanged,
+        report.marketplace,
+        report.pages_unchanged,
+        report.listings,
+        report.sellers,
+        g.home.join("evidence").display()
+    ))
+}

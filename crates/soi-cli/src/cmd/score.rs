@@ -1,0 +1,120 @@
+//! `soi score`: the scoring core as a filter, JSON Lines in, JSON Lines out.
+//!
+//! One output line per input line, in order. A malformed line is reported on stderr with its line
+//! number and answered in place with `{"line": N, "error": "..."}` so the output stays aligned
+//! with the input; the exit status is 2 when any line failed. Blank lines are skipped.
+
+use std::io::{BufRead, BufWriter, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context;
+use serde_json::json;
+use soi_model::Listing;
+use soi_score::Scorer;
+
+use crate::global::Global;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// JSON Lines listings; `-` reads standard input.
+    #[arg(long, short, default_value = "-")]
+    input: PathBuf,
+    /// Where verdicts go; `-` writes standard output.
+    #[arg(long, short, default_value = "-")]
+    output: PathBuf,
+    /// Listings scored together (bigger batches use the cores better).
+    #[arg(long, default_value_t = 512)]
+    batch: usize,
+}
+
+enum Line {
+    Ok(Listing),
+    Bad { line: usize, error: String },
+}
+
+pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
+    let scorer: Arc<dyn Scorer> =
+        Arc::from(soi_score::load_default().context("loading the scorer")?);
+    let quiet = g.quiet;
+    tokio::task::spawn_blocking(move || run(&a, scorer.as_ref(), quiet)).await?
+}
+
+fn open_input(p: &PathBuf) -> anyhow::Result<Box<dyn BufRead>> {
+    if p.as_os_str() == "-" {
+        return Ok(Box::new(std::io::stdin().lock()));
+    }
+    let f = std::fs::File::open(p).with_context(|| format!("opening {}", p.display()))?;
+    Ok(Box::new(std::io::BufReader::new(f)))
+}
+
+fn open_output(p: &PathBuf) -> anyhow::Result<Box<dyn Write>> {
+    if p.as_os_str() == "-" {
+        return Ok(Box::new(BufWriter::new(std::io::stdout().lock())));
+    }
+    let f = std::fs::File::create(p).with_context(|| format!("creating {}", p.display()))?;
+    Ok(Box::new(BufWriter::new(f)))
+}
+
+fn run(a: &Args, scorer: &dyn Scorer, quiet: bool) -> anyhow::Result<ExitCode> {
+    let input = open_input(&a.input)?;
+    let mut out = open_output(&a.output)?;
+    let (mut ok, mut bad) = (0usize, 0usize);
+    let mut pending: Vec<Line> = Vec::with_capacity(a.batch);
+    let flush = |pending: &mut Vec<Line>, out: &mut dyn Write| -> anyhow::Result<()> {
+        let listings: Vec<Listing> = pending
+            .iter()
+            .filter_map(|l| match l {
+                Line::Ok(l) => Some(l.clone()),
+                Line::Bad { .. } => None,
+            })
+            .collect();
+        let mut verdicts = scorer.score(&listings).into_iter();
+        for l in pending.drain(..) {
+            let text = match l {
+                Line::Ok(_) => match verdicts.next() {
+                    Some(v) => serde_json::to_string(&v)?,
+                    None => anyhow::bail!("the scorer returned fewer verdicts than listings"),
+                },
+                Line::Bad { line, error } => json!({"line": line, "error": error}).to_string(),
+            };
+            writeln!(out, "{text}")?;
+        }
+        Ok(())
+    };
+    for (i, line) in input.lines().enumerate() {
+        let n = i + 1;
+        let line = line.with_context(|| format!("reading line {n}"))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        match Listing::from_json(&line) {
+            Ok(l) => {
+                ok += 1;
+                pending.push(Line::Ok(l));
+            }
+            Err(e) => {
+                bad += 1;
+                eprintln!("line {n}: {e}");
+                pending.push(Line::Bad {
+                    line: n,
+                    error: e.to_string(),
+                });
+            }
+        }
+        if pending.len() >= a.batch.max(1) {
+            flush(&mut pending, out.as_mut())?;
+        }
+    }
+    flush(&mut pending, out.as_mut())?;
+    out.flush()?;
+    if !quiet {
+        eprintln!("scored {ok} listings, {bad} malformed lines");
+    }
+    Ok(if bad > 0 {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

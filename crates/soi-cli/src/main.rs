@@ -1,0 +1,45 @@
+//! `soi`: finds scam and fraudulent marketplace listings for consumer-protection enforcement.
+//!
+//! The binary only parses arguments and wires the library crates together; every subcommand lives
+//! in its own file under `cmd/`.
+
+mod cmd;
+mod global;
+mod output;
+mod progress;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+/// Finds scam and fraudulent marketplace listings and explains every flag.
+#[derive(Parser)]
+#[command(name = "soi", version, about, long_about = None)]
+struct Cli {
+    #[command(flatten)]
+    global: global::Global,
+    #[command(subcommand)]
+    command: cmd::Command,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    cli.global.init_logging();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(cli.command.exec(&cli.global)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

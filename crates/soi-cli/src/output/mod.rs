@@ -1,0 +1,17 @@
+//! How analysts see results: aligned text tables, JSON and CSV.
+
+mod csv;
+mod listing;
+mod sellers;
+mod text;
+
+pub use listing::write_listing;
+pub use sellers::write_sellers;
+
+/// Output format of list commands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Csv,
+}
