@@ -126,7 +126,8 @@ impl Bus for InProcBus {
                 });
             }
             t.group = Some(group.to_string());
-            t.rx.take().ok_or_else(|| BusError::Closed(topic.to_string()))
+            t.rx.take()
+                .ok_or_else(|| BusError::Closed(topic.to_string()))
         })?;
         Ok(Box::new(InProcSubscriber {
             topic: topic.to_string(),

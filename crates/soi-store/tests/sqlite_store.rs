@@ -122,7 +122,10 @@ async fn seller_page_facts_survive_partial_sightings() {
     full.followers = Some(12);
     full.cross_border = true;
     store.put_sellers(vec![full]).await.unwrap();
-    store.put_scored(vec![scored("1", "a", "CN", 0.9, "x")]).await.unwrap();
+    store
+        .put_scored(vec![scored("1", "a", "CN", 0.9, "x")])
+        .await
+        .unwrap();
     let d = store.listing(None, "1").await.unwrap().unwrap();
     let s = d.seller.unwrap();
     assert_eq!(s.followers, Some(12));

@@ -174,7 +174,11 @@ pub fn listing(
 
 pub fn counts(conn: &mut Connection) -> Result<StoreCounts, StoreError> {
     let n = |t: &str| -> Result<u64, StoreError> {
-        Ok(conn.query_row(&format!("SELECT COUNT(*) FROM {t}"), [], |r| r.get::<_, i64>(0))? as u64)
+        Ok(
+            conn.query_row(&format!("SELECT COUNT(*) FROM {t}"), [], |r| {
+                r.get::<_, i64>(0)
+            })? as u64,
+        )
     };
     Ok(StoreCounts {
         listings: n("listings")?,
