@@ -27,12 +27,9 @@ pub enum FetchError {
     TooLarge { url: String, limit: u64 },
     #[error("`{url}` answered HTTP {status}")]
     Status { url: String, status: u16 },
-    #[error("`{url}`: {source}")]
-    Http {
-        url: String,
-        #[source]
-        source: reqwest::Error,
-    },
+    /// Network, TLS, timeout or redirect-policy failure, with its cause chain.
+    #[error("`{url}`: {message}")]
+    Http { url: String, message: String },
     #[error("`{url}`: gave up after {attempts} attempts; last: {last}")]
     Exhausted {
         url: String,

@@ -226,7 +226,7 @@ impl Fetcher {
                 Err(e) if e.is_redirect() || e.is_builder() => {
                     return Err(FetchError::Http {
                         url: url.to_string(),
-                        source: e,
+                        message: error_chain(&e),
                     })
                 }
                 Err(e) => {
@@ -334,7 +334,7 @@ impl Fetcher {
                 Err(e) => {
                     return Err(FetchError::Http {
                         url: url.to_string(),
-                        source: e,
+                        message: error_chain(&e),
                     })
                 }
             }

@@ -74,3 +74,115 @@ impl Publisher for Collect {
         Ok(())
     }
 }
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use soi_crawl::serve::{self, reply, Reply, ServerHandle};
+
+/// Requests a test server saw: when, and the path with query.
+pub type Hits = Arc<Mutex<Vec<(Instant, String)>>>;
+
+/// Starts a loopback server answering with `route(path_and_query, nth_hit_of_that_path)` and
+/// recording every request server-side.
+pub async fn site(
+    route: impl Fn(&str, usize) -> Reply + Send + Sync + 'static,
+) -> (ServerHandle, Hits) {
+    let hits: Hits = Arc::default();
+    let log = hits.clone();
+    let route = Arc::new(route);
+    let handler: serve::Handler = Arc::new(move |req| {
+        let pq = req
+            .uri()
+            .path_and_query()
+            .map(|p| p.as_str().to_string())
+            .unwrap_or_default();
+        let nth = {
+            let mut l = log.lock().unwrap();
+            let n = l.iter().filter(|(_, p)| *p == pq).count();
+            l.push((Instant::now(), pq.clone()));
+            n
+        };
+        let r = route(&pq, nth);
+        Box::pin(async move { r })
+    });
+    let h = serve::start_with(([127, 0, 0, 1], 0).into(), handler)
+        .await
+        .unwrap();
+    (h, hits)
+}
+
+pub fn html(body: &str) -> Reply {
+    reply(
+        hyper::StatusCode::OK,
+        "text/html; charset=utf-8",
+        body.to_string(),
+    )
+}
+
+pub fn not_found() -> Reply {
+    reply(hyper::StatusCode::NOT_FOUND, "text/plain", "not found")
+}
+
+/// A listing page with a JSON-LD product.
+pub fn product_page(id: &str, name: &str, price: &str) -> String {
+    format!(
+        r#"<html><head><script type="application/ld+json">
+{{"@context":"https://schema.org","@type":"Product","sku":"{id}","name":"{name}",
+ "offers":{{"@type":"Offer","price":"{price}","priceCurrency":"VND",
+   "seller":{{"@type":"Organization","identifier":"s1","name":"Shop"}}}}}}
+</script></head><body><h1>{name}</h1></body></html>"#
+    )
+}
+
+/// An index page linking to the given paths.
+pub fn index_page(paths: &[&str]) -> String {
+    let links: String = paths
+        .iter()
+        .map(|p| format!(r#"<a href="{p}">{p}</a>"#))
+        .collect();
+    format!("<html><body>{links}</body></html>")
+}
+
+/// A test marketplace config (id `t`) crawling `/index.html` with listing pages under
+/// `/listings/`; `extra` is appended to `[limits]`.
+pub fn config(extra_limits: &str) -> soi_crawl::MarketplaceConfig {
+    let text = format!(
+        r#"
+id = "t"
+country = "VN"
+currency = "VND"
+base_url = "http://127.0.0.1:1"
+seeds = ["{{base}}/index.html"]
+[links]
+listing = ['^/listings/']
+[limits]
+allow_private = true
+backoff_ms = 20
+{extra_limits}
+{rps}
+"#,
+        rps = if extra_limits.contains("requests_per_second") {
+            ""
+        } else {
+            "requests_per_second = 200.0"
+        }
+    );
+    soi_crawl::MarketplaceConfig::parse(&text, std::path::Path::new("t.toml")).unwrap()
+}
+
+/// Runs a crawl of `cfg` against `base` with fresh state in `state`.
+pub async fn run(
+    cfg: &soi_crawl::MarketplaceConfig,
+    base: &str,
+    state: &std::path::Path,
+) -> (soi_crawl::CrawlReport, Collect) {
+    let mut opts = soi_crawl::CrawlOptions::new(state);
+    opts.base_url = Some(base.to_string());
+    let evidence = soi_crawl::EvidenceStore::open(state.join("evidence")).unwrap();
+    let bus = Collect::default();
+    let report = soi_crawl::crawl(cfg, &opts, &bus, &evidence, &|_| {})
+        .await
+        .unwrap();
+    (report, bus)
+}
