@@ -35,6 +35,9 @@ pub struct CrawlOptions {
     pub user_agent: Option<String>,
     /// Overrides the config's requests per second.
     pub requests_per_second: Option<f64>,
+    /// Emit listings and sellers of unchanged pages too (a full re-score after a model
+    /// change); conditional GET and evidence work as usual.
+    pub emit_unchanged: bool,
 }
 
 impl CrawlOptions {
@@ -46,6 +49,7 @@ impl CrawlOptions {
             base_url: None,
             user_agent: None,
             requests_per_second: None,
+            emit_unchanged: false,
         }
     }
 }
@@ -104,6 +108,7 @@ struct Run<'a> {
     /// Sellers seen in this run, to complete sellers embedded in listings.
     sellers: HashMap<String, Seller>,
     budget: usize,
+    emit_unchanged: bool,
     fetched_or_tried: usize,
     queue_len: usize,
 }
@@ -170,6 +175,7 @@ pub async fn crawl(
     let fetcher = Fetcher::new(settings)?;
     let mut run = Run {
         budget: opts.max_pages.unwrap_or(l.max_pages),
+        emit_unchanged: opts.emit_unchanged,
         c,
         base,
         publisher,
@@ -240,24 +246,37 @@ impl Run<'_> {
         canonical(u, &self.c.config.links.drop_query)
     }
 
+    /// The key a page is remembered by: its URL with the run's base written as `{base}`, so the
+    /// demo server on a new port each run still finds last run's pages.
+    fn state_key(&self, url: &Url) -> String {
+        let base = self.base.trim_end_matches('/');
+        match url.as_str().strip_prefix(base) {
+            Some(rest) if !base.is_empty() => format!("{{base}}{rest}"),
+            _ => url.to_string(),
+        }
+    }
+
     fn validators(&self, url: &Url) -> Option<Validators> {
-        self.state.pages.get(url.as_str()).map(|p| Validators {
-            etag: p.etag.clone(),
-            last_modified: p.last_modified.clone(),
-        })
+        self.state
+            .pages
+            .get(&self.state_key(url))
+            .map(|p| Validators {
+                etag: p.etag.clone(),
+                last_modified: p.last_modified.clone(),
+            })
     }
 
     /// Stores the evidence and says whether the page is new content: `Some(sha)` when it should
     /// be extracted and emitted, `None` when it is what it was (its body is then read back from
     /// the evidence store for links only).
     fn settle(&mut self, url: &Url, f: &Fetched) -> Result<(String, bool, Vec<u8>), CrawlError> {
-        let key = url.to_string();
+        let key = self.state_key(url);
         let prev = self.state.pages.get(&key).cloned();
         if f.not_modified {
             self.report.pages_unchanged += 1;
             let sha = prev.map(|p| p.sha256).unwrap_or_default();
             let body = self.evidence.body(&sha).unwrap_or_default();
-            return Ok((sha, false, body));
+            return Ok((sha, self.emit_unchanged && !body.is_empty(), body));
         }
         self.report.pages_fetched += 1;
         let rec = self
@@ -276,7 +295,11 @@ impl Run<'_> {
                 sha256: rec.sha256.clone(),
             },
         );
-        Ok((rec.sha256, !unchanged, f.body.to_vec()))
+        Ok((
+            rec.sha256,
+            !unchanged || self.emit_unchanged,
+            f.body.to_vec(),
+        ))
     }
 
     async fn pages(&mut self, fetcher: &Fetcher, seeds: Vec<Url>) -> Result<(), CrawlError> {

@@ -9,11 +9,14 @@ pub use run_crawl::crawl_step;
 
 use crate::global::Global;
 
+mod crawl;
+mod evidence;
 mod listing;
 mod run;
 mod run_crawl;
 mod score;
 mod sellers;
+mod validate;
 
 #[derive(Subcommand)]
 pub enum Command {
@@ -26,6 +29,12 @@ pub enum Command {
     Sellers(sellers::Args),
     /// One listing: its verdict, every reason with the quoted evidence, the evidence hash.
     Listing(listing::Args),
+    /// Crawl one marketplace and print its listings and sellers as JSON Lines.
+    Crawl(crawl::Args),
+    /// Check every file in the pipelines folder (file, line and problem of each mistake).
+    Validate(validate::Args),
+    /// The stored evidence pages: list them, or export them as WARC.
+    Evidence(evidence::Args),
 }
 
 impl Command {
@@ -35,6 +44,9 @@ impl Command {
             Command::Score(a) => score::exec(a, g).await,
             Command::Sellers(a) => sellers::exec(a, g).await,
             Command::Listing(a) => listing::exec(a, g).await,
+            Command::Crawl(a) => crawl::exec(a, g).await,
+            Command::Validate(a) => validate::exec(a, g).await,
+            Command::Evidence(a) => evidence::exec(a, g).await,
         }
     }
 }

@@ -1,0 +1,103 @@
+//! `soi crawl --marketplace NAME`: crawl one marketplace and print what it found as JSON Lines
+//! (versioned envelopes, the same messages `soi run` puts on the bus). A marketplace with a
+//! `local_site` (the demo) is served on 127.0.0.1 for the crawl.
+
+use std::process::ExitCode;
+
+use anyhow::Context;
+use soi_crawl::{crawl, CrawlOptions, CrawlProgress, EvidenceStore, JsonLinesPublisher};
+
+use crate::global::Global;
+use crate::progress;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Marketplace name: PIPELINES/marketplaces/NAME.toml.
+    #[arg(long, default_value = "demo")]
+    marketplace: String,
+    /// Where to write listings and sellers as JSON Lines (`-` for stdout).
+    #[arg(long, short, default_value = "-")]
+    output: String,
+    /// Page budget for this run (overrides the config's limits.max_pages).
+    #[arg(long)]
+    max_pages: Option<usize>,
+    /// What `{base}` in the config means (default: the config's base_url, or the served
+    /// local site).
+    #[arg(long)]
+    base_url: Option<String>,
+    /// Allow loopback and private addresses.
+    #[arg(long)]
+    allow_loopback: bool,
+    /// Emit listings of unchanged pages too (by default a page that did not change since the
+    /// last crawl emits nothing).
+    #[arg(long)]
+    all: bool,
+    /// Print the crawl report as JSON on stderr at the end.
+    #[arg(long)]
+    report_json: bool,
+}
+
+pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
+    let config = soi_crawl::load_marketplace(&g.pipelines, &a.marketplace)?;
+    let mut opts = CrawlOptions::new(g.home.join("crawl"));
+    opts.max_pages = a.max_pages;
+    opts.allow_loopback = a.allow_loopback;
+    opts.base_url = a.base_url.clone();
+    opts.emit_unchanged = a.all;
+    let mut _server = None;
+    if opts.base_url.is_none() {
+        if let Some((handle, base)) = soi_crawl::serve_local_site(&config)
+            .await
+            .context("serving the marketplace's local site")?
+        {
+            opts.base_url = Some(base);
+            opts.allow_loopback = true;
+            _server = Some(handle);
+        }
+    }
+    let evidence = EvidenceStore::open(g.home.join("evidence"))?;
+    let out: Box<dyn std::io::Write + Send> = if a.output == "-" {
+        Box::new(std::io::stdout())
+    } else {
+        Box::new(std::io::BufWriter::new(
+            std::fs::File::create(&a.output).with_context(|| format!("creating {}", a.output))?,
+        ))
+    };
+    let publisher = JsonLinesPublisher::new(out);
+    let bar = progress::bar(g.quiet, 0, "crawled");
+    let b = bar.clone();
+    let on_progress = move |p: CrawlProgress| {
+        b.set_length((p.fetched + p.queued).min(p.budget) as u64);
+        b.set_position(p.fetched as u64);
+        b.set_message(format!(
+            "{} listings, {} sellers, {} unchanged, {} errors",
+            p.listings, p.sellers, p.unchanged, p.errors
+        ));
+    };
+    let report = crawl(&config, &opts, &publisher, &evidence, &on_progress).await?;
+    bar.finish_and_clear();
+    for e in &report.errors {
+        eprintln!("error: {}: {}", e.url, e.message);
+    }
+    for p in &report.problems {
+        eprintln!("warning: {}: {}", p.url, p.message);
+    }
+    eprintln!(
+        "{}: {} pages fetched, {} unchanged, {} listings, {} sellers, {} errors{}",
+        report.marketplace,
+        report.pages_fetched,
+        report.pages_unchanged,
+        report.listings,
+        report.sellers,
+        report.errors.len(),
+        if report.budget_exhausted {
+            " (page budget spent)"
+        } else {
+            ""
+        }
+    );
+    if a.report_json {
+        eprintln!("{}", serde_json::to_string(&report)?);
+    }
+    Ok(ExitCode::SUCCESS)
+}

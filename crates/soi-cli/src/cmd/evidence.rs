@@ -1,0 +1,59 @@
+//! `soi evidence`: the stored pages behind every listing. `export --warc FILE` writes them as
+//! WARC 1.1 for standard web-archive tools.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::Subcommand;
+use soi_crawl::EvidenceStore;
+
+use crate::global::Global;
+
+#[derive(clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    what: What,
+}
+
+#[derive(Subcommand)]
+enum What {
+    /// Write every stored page as a WARC 1.1 response record.
+    Export {
+        /// WARC file to write (`-` for stdout).
+        #[arg(long)]
+        warc: String,
+    },
+    /// List the fetches logged: time, status, sha256, URL.
+    List,
+}
+
+pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
+    let store = EvidenceStore::open(g.home.join("evidence"))?;
+    match a.what {
+        What::Export { warc } => {
+            let mut out: Box<dyn Write> = if warc == "-" {
+                Box::new(std::io::stdout().lock())
+            } else {
+                Box::new(std::io::BufWriter::new(
+                    std::fs::File::create(&warc).with_context(|| format!("creating {warc}"))?,
+                ))
+            };
+            let n = soi_crawl::warc::export(&store, &mut out)?;
+            out.flush()?;
+            eprintln!("{n} response records written to {warc}");
+        }
+        What::List => {
+            for r in store.records()? {
+                println!(
+                    "{}\t{}\t{}\t{}",
+                    r.fetched_at.to_rfc3339(),
+                    r.status,
+                    r.sha256,
+                    r.url
+                );
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
