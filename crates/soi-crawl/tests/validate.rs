@@ -1,0 +1,69 @@
+//! `soi validate`: every pipeline file checked, each problem with its file and line.
+
+mod common;
+
+use soi_crawl::validate_pipelines;
+
+#[test]
+fn the_repository_pipelines_are_valid() {
+    let problems = validate_pipelines(&common::pipelines());
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+#[test]
+fn problems_name_file_line_and_what_is_wrong() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = dir.path().join("marketplaces");
+    std::fs::create_dir_all(&m).unwrap();
+    std::fs::write(
+        m.join("typo.toml"),
+        "id = \"typo\"\ncountry = \"VN\"\nseeds = [\"https://x.vn/\"]\n\n[limits]\nmax_page = 3\n",
+    )
+    .unwrap();
+    std::fs::write(
+        m.join("bad.toml"),
+        "id = \"bad\"\ncountry = \"Vietnam\"\nseeds = [\"https://x.vn/\"]\n[links]\nlisting = ['(unclosed']\n\
+         [extract.listing]\n[extract.listing.fields]\ntitle = \"h1[\"\ncolour = \"h2\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        m.join("named.toml"),
+        "id = \"other\"\ncountry = \"VN\"\nseeds = [\"{base}/\"]\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("scoring.toml"), "a = [1,\n").unwrap();
+    let problems: Vec<String> = validate_pipelines(dir.path())
+        .iter()
+        .map(|p| p.to_string())
+        .collect();
+    let has = |s: &str| problems.iter().any(|p| p.contains(s));
+    let bad = m.join("bad.toml").display().to_string();
+    assert!(has(&format!("{bad}:2: country `Vietnam`")), "{problems:#?}");
+    assert!(
+        has(&format!("{bad}:5: links.listing: bad regex")),
+        "{problems:#?}"
+    );
+    assert!(
+        has(&format!(
+            "{bad}:8: extract.listing.fields.title: bad CSS selector"
+        )),
+        "{problems:#?}"
+    );
+    assert!(
+        has(&format!(
+            "{bad}:9: extract.listing.fields: unknown field `colour`"
+        )),
+        "{problems:#?}"
+    );
+    let typo = m.join("typo.toml").display().to_string();
+    assert!(
+        has(&format!("{typo}:6: unknown field `max_page`")),
+        "{problems:#?}"
+    );
+    assert!(
+        has("named.toml:1: marketplace id `other` differs"),
+        "{problems:#?}"
+    );
+    assert!(has("`{base}` is used but neither"), "{problems:#?}");
+    assert!(has("scoring.toml:"), "{problems:#?}");
+}
