@@ -29,6 +29,29 @@ pub struct ScoringConfig {
     /// Fallback head thresholds when the model carries none.
     #[serde(default)]
     pub heads: BTreeMap<String, f64>,
+    /// Probability above which a head's answer is evidence in the fusion.
+    #[serde(default)]
+    pub head_gates: BTreeMap<String, f64>,
+    #[serde(default)]
+    pub reviews: ReviewConfig,
+}
+
+/// When the seller's reviews count as evidence.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ReviewConfig {
+    pub min_reviews: usize,
+    pub min_rate: f64,
+    pub deceptive_min_words: usize,
+}
+
+impl Default for ReviewConfig {
+    fn default() -> Self {
+        ReviewConfig {
+            min_reviews: 3,
+            min_rate: 0.5,
+            deceptive_min_words: 40,
+        }
+    }
 }
 
 /// The uncertain band handed to a second tier.

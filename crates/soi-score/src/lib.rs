@@ -17,13 +17,18 @@
 //! `soi run`, `soi score` and the distributed scorer call nothing but [`Scorer`], so the scorer
 //! behind it can change without touching the stages. [`load_default`] builds the shipped one.
 
+pub mod calibrate;
 pub mod config;
 mod error;
+pub mod eval;
+pub mod fast;
 pub mod fusion;
+pub mod metrics;
 pub mod paths;
 pub mod scorer;
 pub mod signals;
 pub mod tier;
+pub mod train;
 
 use std::sync::Arc;
 
@@ -86,5 +91,21 @@ pub fn load_fast_tier(name: &str) -> Result<Option<Arc<dyn TextTier>>, ScoreErro
         tracing::warn!(dir = %dir.display(), "no trained model; scoring with signals only");
         return Ok(None);
     }
-    Ok(None)
+    Ok(Some(Arc::new(fast::FastModel::load(&dir)?)))
+}
+
+/// The trained fast model named `name` (default: the scoring config's model) from the models
+/// folder; an error when it is missing.
+pub fn load_model(name: Option<&str>) -> Result<fast::FastModel, ScoreError> {
+    let name = match name {
+        Some(n) => n.to_string(),
+        None => load_config()?.model,
+    };
+    let dir = paths::models_dir()
+        .map(|d| d.join(&name))
+        .ok_or_else(|| ScoreError::Model {
+            path: name.clone(),
+            why: "no models folder found (set SOI_MODELS_DIR)".into(),
+        })?;
+    fast::FastModel::load(&dir)
 }

@@ -65,6 +65,17 @@ impl SoiScorer {
         &self.cfg
     }
 
+    /// The probability above which a head is evidence: the configured gate, never below the
+    /// head's own decision threshold.
+    fn gate(&self, head: &str) -> f64 {
+        let t = self.threshold(head);
+        self.cfg
+            .head_gates
+            .get(head)
+            .copied()
+            .map_or(t, |g| g.max(t))
+    }
+
     fn threshold(&self, head: &str) -> f64 {
         self.fast
             .as_ref()
@@ -92,7 +103,9 @@ impl SoiScorer {
                     .iter()
                     .map(|r| {
                         let p = t.predict(&r.text);
-                        (p.review_spam, p.deceptive_review)
+                        let long = r.text.split_whitespace().count()
+                            >= self.cfg.reviews.deceptive_min_words;
+                        (p.review_spam, p.deceptive_review.filter(|_| long))
                     })
                     .collect();
                 (heads, reviews)
@@ -124,7 +137,7 @@ impl SoiScorer {
             let Some(prob) = p.heads.get(head) else {
                 continue;
             };
-            let thr = self.threshold(head);
+            let thr = self.gate(head);
             if prob <= thr {
                 continue;
             }
@@ -156,44 +169,78 @@ impl SoiScorer {
         }
     }
 
-    /// Review-spam and deceptive-review rates per seller across the batch, with the listing's most
-    /// suspicious review as evidence.
+    /// Review-spam and deceptive-review rates per seller across the batch, and reviews posted
+    /// word for word more than once, with this listing's most suspicious review as evidence.
     fn review_hits(&self, listings: &[Listing], parts: &mut [Partial]) {
-        let thr_spam = self.threshold("review_spam");
-        let thr_dec = self.threshold("deceptive_review");
-        let mut per_seller: HashMap<String, (usize, usize, usize)> = HashMap::new();
-        for (l, p) in listings.iter().zip(parts.iter()) {
-            let key = l
-                .seller
+        let rc = &self.cfg.reviews;
+        let gate_spam = self.gate("review_spam");
+        let gate_dec = self.gate("deceptive_review");
+        // Per seller: reviews, spam, judged for deception, deceptive; and review text counts.
+        let mut per_seller: HashMap<String, [usize; 4]> = HashMap::new();
+        let mut texts: HashMap<(String, String), usize> = HashMap::new();
+        let key_of = |l: &Listing| {
+            l.seller
                 .as_ref()
                 .map(|s| s.key())
-                .unwrap_or_else(|| l.key());
-            let e = per_seller.entry(key).or_default();
-            for (s, d) in &p.reviews {
-                e.0 += 1;
-                e.1 += usize::from(s.is_some_and(|s| s > thr_spam));
-                e.2 += usize::from(d.is_some_and(|d| d > thr_dec));
+                .unwrap_or_else(|| l.key())
+        };
+        for (l, p) in listings.iter().zip(parts.iter()) {
+            let key = key_of(l);
+            let e = per_seller.entry(key.clone()).or_default();
+            for (i, (s, d)) in p.reviews.iter().enumerate() {
+                e[0] += 1;
+                e[1] += usize::from(s.is_some_and(|s| s > gate_spam));
+                e[2] += usize::from(d.is_some());
+                e[3] += usize::from(d.is_some_and(|d| d > gate_dec));
+                let norm = soi_text::fold(l.reviews[i].text.trim());
+                if norm.chars().count() >= 8 {
+                    *texts.entry((key.clone(), norm)).or_default() += 1;
+                }
             }
         }
         for (l, p) in listings.iter().zip(parts.iter_mut()) {
-            let key = l
-                .seller
-                .as_ref()
-                .map(|s| s.key())
-                .unwrap_or_else(|| l.key());
-            let Some(&(n, spam, dec)) = per_seller.get(&key) else {
-                continue;
-            };
-            if n < 2 {
+            if l.reviews.is_empty() {
                 continue;
             }
+            let key = key_of(l);
+            let dup = l.reviews.iter().enumerate().find(|(_, r)| {
+                let norm = soi_text::fold(r.text.trim());
+                texts.get(&(key.clone(), norm)).copied().unwrap_or(0) >= 2
+            });
+            if let Some((i, r)) = dup {
+                p.hits.push(Hit {
+                    code: "duplicate_reviews",
+                    source: "reviews",
+                    field: format!("reviews[{i}].text"),
+                    start: 0,
+                    end: r.text.chars().count(),
+                    strength: 1.0,
+                    message: "The same review text was posted more than once for this seller."
+                        .into(),
+                    message_vi: "Cùng một nội dung đánh giá được đăng nhiều lần cho shop này."
+                        .into(),
+                    evidence: None,
+                });
+            }
+            let Some(&[n, spam, judged, dec]) = per_seller.get(&key) else {
+                continue;
+            };
             let specs = [
-                ("review_spam_rate", "review_spam", spam, 0usize),
-                ("deceptive_review_rate", "deceptive_review", dec, 1usize),
+                ("review_spam_rate", "review_spam", spam, n, 0usize),
+                (
+                    "deceptive_review_rate",
+                    "deceptive_review",
+                    dec,
+                    judged,
+                    1usize,
+                ),
             ];
-            for (code, head, k, which) in specs {
-                let rate = k as f64 / n as f64;
-                if rate < 0.3 {
+            for (code, head, k, of, which) in specs {
+                if of < rc.min_reviews {
+                    continue;
+                }
+                let rate = k as f64 / of as f64;
+                if rate < rc.min_rate {
                     continue;
                 }
                 let top = p
@@ -202,32 +249,24 @@ impl SoiScorer {
                     .enumerate()
                     .filter_map(|(i, r)| if which == 0 { r.0 } else { r.1 }.map(|v| (i, v)))
                     .max_by(|a, b| a.1.total_cmp(&b.1));
-                let (field, end) = match top {
-                    Some((i, _)) => (
-                        format!("reviews[{i}].text"),
-                        l.reviews[i].text.chars().count(),
-                    ),
-                    None => ("title".to_string(), 0),
+                let Some((i, _)) = top else { continue };
+                let what = if which == 0 {
+                    ("spam", "spam")
+                } else {
+                    ("deceptive", "đánh giá giả")
                 };
                 p.hits.push(Hit {
                     code,
                     source: head_source(head),
-                    field,
+                    field: format!("reviews[{i}].text"),
                     start: 0,
-                    end,
+                    end: l.reviews[i].text.chars().count(),
                     strength: rate,
                     message: format!(
-                        "{k} of the seller's {n} reviews look like {} reviews.",
-                        if which == 0 { "spam" } else { "deceptive" }
+                        "{k} of the seller's {of} reviews look like {} reviews.",
+                        what.0
                     ),
-                    message_vi: format!(
-                        "{k}/{n} đánh giá của shop có dấu hiệu {}.",
-                        if which == 0 {
-                            "spam"
-                        } else {
-                            "đánh giá giả"
-                        }
-                    ),
+                    message_vi: format!("{k}/{of} đánh giá của shop có dấu hiệu {}.", what.1),
                     evidence: None,
                 });
             }

@@ -10,12 +10,14 @@ pub use run_crawl::crawl_step;
 use crate::global::Global;
 
 mod crawl;
+mod eval;
 mod evidence;
 mod listing;
 mod run;
 mod run_crawl;
 mod score;
 mod sellers;
+mod train;
 mod validate;
 
 #[derive(Subcommand)]
@@ -35,6 +37,10 @@ pub enum Command {
     Validate(validate::Args),
     /// The stored evidence pages: list them, or export them as WARC.
     Evidence(evidence::Args),
+    /// Train the fast tier's heads on the labelled sets and write models/<name>/.
+    Train(train::Args),
+    /// Metrics of one head on a JSON Lines file of {"text", "label"}: one JSON object.
+    Eval(eval::Args),
 }
 
 impl Command {
@@ -47,6 +53,8 @@ impl Command {
             Command::Crawl(a) => crawl::exec(a, g).await,
             Command::Validate(a) => validate::exec(a, g).await,
             Command::Evidence(a) => evidence::exec(a, g).await,
+            Command::Train(a) => train::exec(a, g).await,
+            Command::Eval(a) => eval::exec(a, g).await,
         }
     }
 }

@@ -1,0 +1,314 @@
+//! Hashed n-gram features, shared by training and scoring so both see exactly the same buckets.
+//!
+//! A text becomes, per namespace, a bag of bucket ids:
+//! - `WORD`: folded words (lower case, no diacritics, teencode expanded, digits as `0`),
+//! - `BIGRAM`: pairs of consecutive folded words,
+//! - `DIAC`: words with their diacritics (Vietnamese tone marks carry meaning when present),
+//! - `CHAR`: character n-grams of folded words with `<` `>` boundaries (fastText style),
+//! - `META`: length, digits, emoji, exclamation, upper case, URL and repeated-character buckets.
+//!
+//! Each namespace is normalised by `1/sqrt(count)`, so the score of a text is
+//! `bias + sum over namespaces of (sum of bucket weights) / sqrt(count)`: one pass, no allocation
+//! per n-gram (the folded words live in a reusable [`Scratch`]).
+
+use serde::{Deserialize, Serialize};
+use soi_text::fold_char_into;
+
+pub const WORD: usize = 0;
+pub const BIGRAM: usize = 1;
+pub const DIAC: usize = 2;
+pub const CHAR: usize = 3;
+pub const META: usize = 4;
+/// Number of namespaces.
+pub const NS: usize = 5;
+
+/// How texts are hashed. Stored in the model's `config.json`; a model only makes sense with the
+/// hashing it was trained with.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HashConfig {
+    /// log2 of the number of buckets.
+    pub bits: u32,
+    pub seed: u64,
+    pub char_min: usize,
+    pub char_max: usize,
+    /// Longest word (in characters) that char n-grams are taken from.
+    pub char_word_max: usize,
+}
+
+impl Default for HashConfig {
+    fn default() -> Self {
+        HashConfig {
+            bits: 18,
+            seed: 0x5013_2026,
+            char_min: 2,
+            char_max: 5,
+            char_word_max: 24,
+        }
+    }
+}
+
+/// Reusable buffers for featurising one text at a time.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    word: Vec<char>,
+    folded: Vec<char>,
+    short: String,
+}
+
+const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+
+#[inline]
+fn fnv(mut h: u64, x: u32) -> u64 {
+    for b in x.to_le_bytes() {
+        h ^= b as u64;
+        h = h.wrapping_mul(FNV_PRIME);
+    }
+    h
+}
+
+#[inline]
+fn finish(h: u64, bits: u32) -> u32 {
+    let h = (h ^ (h >> 31)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    (h >> (64 - bits)) as u32
+}
+
+fn bucket_of(c: f64, edges: &[f64]) -> u32 {
+    edges.iter().take_while(|&&e| c >= e).count() as u32
+}
+
+impl HashConfig {
+    pub fn buckets(&self) -> usize {
+        1usize << self.bits
+    }
+
+    #[inline]
+    fn ns_seed(&self, ns: usize) -> u64 {
+        fnv(0xcbf2_9ce4_8422_2325 ^ self.seed, ns as u32 + 1)
+    }
+
+    fn hash_chars(&self, ns: usize, chars: &[char]) -> u64 {
+        chars
+            .iter()
+            .fold(self.ns_seed(ns), |h, &c| fnv(h, c as u32))
+    }
+
+    /// Calls `emit(namespace, bucket)` for every feature of `text`.
+    pub fn for_each(&self, text: &str, s: &mut Scratch, mut emit: impl FnMut(usize, u32)) {
+        let bits = self.bits;
+        let mut prev: Option<u64> = None;
+        let (mut n_words, mut digits, mut emoji, mut bang, mut upper, mut letters) =
+            (0, 0, 0, 0, 0, 0);
+        let mut longest_run = 0;
+        let (mut run, mut last) = (0, '\0');
+        let mut chars = text.chars().peekable();
+        loop {
+            // Next word: a run of alphanumerics (combining marks stay in the word).
+            s.word.clear();
+            while let Some(&c) = chars.peek() {
+                if c.is_alphanumeric() || unicode_mark(c) {
+                    break;
+                }
+                chars.next();
+                if soi_text::emoji::is_emoji(c) && c != '\u{fe0f}' && c != '\u{200d}' {
+                    emoji += 1;
+                    // Every emoji is also a word token of its own.
+                    let h = fnv(self.ns_seed(WORD), c as u32);
+                    emit(WORD, finish(h, bits));
+                    emit(WORD, finish(fnv(self.ns_seed(WORD), 0x1f600), bits));
+                } else if c == '!' {
+                    bang += 1;
+                }
+                (run, last) = if c == last { (run + 1, c) } else { (1, c) };
+                longest_run = longest_run.max(run);
+            }
+            while let Some(&c) = chars.peek() {
+                if !(c.is_alphanumeric() || unicode_mark(c)) {
+                    break;
+                }
+                chars.next();
+                if c.is_numeric() {
+                    digits += 1;
+                } else {
+                    letters += 1;
+                    if c.is_uppercase() {
+                        upper += 1;
+                    }
+                }
+                (run, last) = if c == last { (run + 1, c) } else { (1, c) };
+                longest_run = longest_run.max(run);
+                s.word.extend(c.to_lowercase());
+            }
+            if s.word.is_empty() {
+                break;
+            }
+            n_words += 1;
+            // Folded form, digits as '0'.
+            s.folded.clear();
+            for &c in &s.word {
+                let folded = &mut s.folded;
+                fold_char_into(c, &mut |f| {
+                    folded.push(if f.is_ascii_digit() { '0' } else { f })
+                });
+            }
+            let diac = self.hash_chars(DIAC, &s.word);
+            emit(DIAC, finish(diac, bits));
+            let expanded = if s.folded.len() <= 4 {
+                s.short.clear();
+                s.short.extend(s.folded.iter());
+                soi_text::teencode::expand(&s.short)
+            } else {
+                None
+            };
+            let wh = match expanded {
+                Some(e) => e.chars().fold(self.ns_seed(WORD), |h, c| fnv(h, c as u32)),
+                None => self.hash_chars(WORD, &s.folded),
+            };
+            emit(WORD, finish(wh, bits));
+            if let Some(p) = prev {
+                let b = fnv(fnv(self.ns_seed(BIGRAM), p as u32), (p >> 32) as u32);
+                emit(
+                    BIGRAM,
+                    finish(fnv(fnv(b, wh as u32), (wh >> 32) as u32), bits),
+                );
+            }
+            prev = Some(wh);
+            // Char n-grams of "<folded>".
+            let w = &s.folded[..s.folded.len().min(self.char_word_max)];
+            let len = w.len() + 2;
+            let at = |i: usize| -> char {
+                if i == 0 {
+                    '<'
+                } else if i == len - 1 {
+                    '>'
+                } else {
+                    w[i - 1]
+                }
+            };
+            for n in self.char_min..=self.char_max {
+                if n > len {
+                    break;
+                }
+                for i in 0..=len - n {
+                    let mut h = self.ns_seed(CHAR);
+                    for j in i..i + n {
+                        h = fnv(h, at(j) as u32);
+                    }
+                    emit(CHAR, finish(h, bits));
+                }
+            }
+        }
+        // Meta features.
+        let meta = |kind: u32, v: u32| finish(fnv(fnv(self.ns_seed(META), kind), v), bits);
+        emit(
+            META,
+            meta(
+                1,
+                bucket_of(
+                    n_words as f64,
+                    &[2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0, 256.0],
+                ),
+            ),
+        );
+        emit(
+            META,
+            meta(
+                2,
+                bucket_of(digits as f64, &[1.0, 4.0, 8.0, 10.0, 16.0, 32.0]),
+            ),
+        );
+        emit(
+            META,
+            meta(3, bucket_of(emoji as f64, &[1.0, 2.0, 4.0, 8.0])),
+        );
+        emit(META, meta(4, bucket_of(bang as f64, &[1.0, 2.0, 4.0])));
+        let up = if letters > 0 {
+            upper as f64 / letters as f64
+        } else {
+            0.0
+        };
+        emit(META, meta(5, bucket_of(up, &[0.05, 0.2, 0.5, 0.8])));
+        emit(
+            META,
+            meta(6, bucket_of(longest_run as f64, &[3.0, 4.0, 6.0])),
+        );
+        let lower = text.to_ascii_lowercase();
+        let url = [
+            "http", "www.", ".com", ".vn", ".net", "bit.ly", ".xyz", ".me/",
+        ]
+        .iter()
+        .any(|k| lower.contains(k));
+        emit(META, meta(7, u32::from(url)));
+        emit(META, meta(8, 0));
+    }
+
+    /// Features of `text` as `(bucket, weight)` with the per-namespace `1/sqrt(count)` weights
+    /// already applied (what training feeds the model).
+    pub fn weighted(&self, text: &str, s: &mut Scratch, out: &mut Vec<(u32, f32)>) {
+        out.clear();
+        let mut ns_of = Vec::new();
+        let mut counts = [0usize; NS];
+        self.for_each(text, s, |ns, b| {
+            counts[ns] += 1;
+            out.push((b, 0.0));
+            ns_of.push(ns as u8);
+        });
+        let scale: [f32; NS] = std::array::from_fn(|i| {
+            if counts[i] > 0 {
+                1.0 / (counts[i] as f32).sqrt()
+            } else {
+                0.0
+            }
+        });
+        for (o, ns) in out.iter_mut().zip(ns_of) {
+            o.1 = scale[ns as usize];
+        }
+    }
+}
+
+fn unicode_mark(c: char) -> bool {
+    unicode_normalization::char::is_combining_mark(c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn feats(text: &str) -> Vec<(usize, u32)> {
+        let mut v = Vec::new();
+        HashConfig::default().for_each(text, &mut Scratch::default(), |ns, b| v.push((ns, b)));
+        v
+    }
+
+    #[test]
+    fn deterministic_and_in_range() {
+        let a = feats("Hàng chính hãng 100% 🔥 ib zalo");
+        assert_eq!(a, feats("Hàng chính hãng 100% 🔥 ib zalo"));
+        let n = HashConfig::default().buckets() as u32;
+        assert!(a.iter().all(|&(_, b)| b < n));
+        assert!(a.iter().any(|&(ns, _)| ns == CHAR));
+        assert!(a.iter().any(|&(ns, _)| ns == BIGRAM));
+    }
+
+    #[test]
+    fn folded_forms_share_word_buckets() {
+        let word = |t: &str| -> Vec<u32> {
+            feats(t)
+                .into_iter()
+                .filter(|f| f.0 == WORD)
+                .map(|f| f.1)
+                .collect()
+        };
+        assert_eq!(word("hàng chính hãng"), word("HANG CHINH HANG"));
+        // Teencode expands to the same word.
+        assert_eq!(word("ko"), word("khong"));
+        // Digits share a shape.
+        assert_eq!(word("0912345678"), word("0987654321"));
+    }
+
+    #[test]
+    fn weights_are_normalised_per_namespace() {
+        let mut out = Vec::new();
+        HashConfig::default().weighted("a b c d", &mut Scratch::default(), &mut out);
+        assert!(out.iter().all(|&(_, w)| w > 0.0 && w <= 1.0));
+    }
+}

@@ -1,0 +1,300 @@
+//! The fast tier at inference: per-bucket head weights (the n-gram embeddings and the output
+//! layer folded into one `[buckets, 8]` table), a bias per output, and per-head calibration.
+//!
+//! Scoring a text is one pass over its hashed n-grams adding 8-wide rows: no matrix product and no
+//! allocation per n-gram. Saved as `weights.safetensors` (f16 table, f32 bias) plus `config.json`.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use candle_core::{DType, Device, Tensor};
+use serde::{Deserialize, Serialize};
+
+use super::features::{HashConfig, Scratch, BIGRAM, CHAR, DIAC, META, NS, WORD};
+use crate::calibrate::softmax_t;
+use crate::fusion::sigmoid;
+use crate::tier::{HeadProbs, TextTier};
+use crate::ScoreError;
+
+/// Width of a weight row: every head's outputs fit in 8 lanes.
+pub const LANES: usize = 8;
+
+/// One head of the model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HeadSpec {
+    pub name: String,
+    /// 1 for a binary head (one logit), else the number of classes.
+    pub classes: usize,
+    /// First lane of this head's logits.
+    pub offset: usize,
+    /// Binary: Platt `a`; multi-class: 1 / temperature.
+    pub calib_a: f64,
+    /// Binary: Platt `b`.
+    pub calib_b: f64,
+    /// Decision threshold on the calibrated probability (binary heads).
+    pub threshold: f64,
+    /// Training sets (names of `../shared/data` folders).
+    #[serde(default)]
+    pub datasets: Vec<String>,
+    /// Held-out metrics measured at training time.
+    #[serde(default)]
+    pub dev_metrics: BTreeMap<String, f64>,
+}
+
+impl HeadSpec {
+    fn lanes(&self) -> usize {
+        if self.classes <= 2 {
+            1
+        } else {
+            self.classes
+        }
+    }
+}
+
+/// `config.json` of a model folder.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FastConfig {
+    pub name: String,
+    pub format: u32,
+    pub hashing: HashConfig,
+    pub heads: Vec<HeadSpec>,
+    pub seed: u64,
+}
+
+/// A loaded fast-tier model.
+pub struct FastModel {
+    cfg: FastConfig,
+    /// `[buckets * LANES]`, row-major.
+    weights: Vec<f32>,
+    bias: [f32; LANES],
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+impl FastModel {
+    /// Builds a model from trained parts. `weights` is `[buckets * LANES]`.
+    pub fn new(
+        cfg: FastConfig,
+        weights: Vec<f32>,
+        bias: [f32; LANES],
+    ) -> Result<FastModel, ScoreError> {
+        if weights.len() != cfg.hashing.buckets() * LANES {
+            return Err(ScoreError::Model {
+                path: cfg.name.clone(),
+                why: format!(
+                    "weights have {} values, expected {}",
+                    weights.len(),
+                    cfg.hashing.buckets() * LANES
+                ),
+            });
+        }
+        Ok(FastModel { cfg, weights, bias })
+    }
+
+    pub fn config(&self) -> &FastConfig {
+        &self.cfg
+    }
+
+    pub fn config_mut(&mut self) -> &mut FastConfig {
+        &mut self.cfg
+    }
+
+    pub fn head(&self, name: &str) -> Option<&HeadSpec> {
+        self.cfg.heads.iter().find(|h| h.name == name)
+    }
+
+    /// Raw logits (all lanes) of one text.
+    pub fn logits_with(&self, text: &str, scratch: &mut Scratch) -> [f32; LANES] {
+        let mut sums = [[0f32; LANES]; NS];
+        let mut counts = [0u32; NS];
+        let w = &self.weights;
+        self.cfg.hashing.for_each(text, scratch, |ns, b| {
+            let at = b as usize * LANES;
+            if let Some(row) = w.get(at..at + LANES) {
+                let s = &mut sums[ns];
+                for k in 0..LANES {
+                    s[k] += row[k];
+                }
+                counts[ns] += 1;
+            }
+        });
+        let mut out = self.bias;
+        for ns in [WORD, BIGRAM, DIAC, CHAR, META] {
+            if counts[ns] > 0 {
+                let scale = 1.0 / (counts[ns] as f32).sqrt();
+                for k in 0..LANES {
+                    out[k] += sums[ns][k] * scale;
+                }
+            }
+        }
+        out
+    }
+
+    /// Raw logits using a thread-local scratch.
+    pub fn logits(&self, text: &str) -> [f32; LANES] {
+        SCRATCH.with(|s| self.logits_with(text, &mut s.borrow_mut()))
+    }
+
+    /// Calibrated probabilities of one head from raw logits: one value (P(label 1)) for a binary
+    /// head, the class distribution for a multi-class head.
+    pub fn head_probs(&self, head: &HeadSpec, logits: &[f32; LANES]) -> Vec<f64> {
+        if head.lanes() == 1 {
+            let z = logits[head.offset] as f64;
+            vec![sigmoid(head.calib_a * z + head.calib_b)]
+        } else {
+            let z: Vec<f64> = logits[head.offset..head.offset + head.lanes()]
+                .iter()
+                .map(|&v| v as f64)
+                .collect();
+            softmax_t(&z, 1.0 / head.calib_a.max(1e-6))
+        }
+    }
+
+    /// Calibrated probabilities of one named head for a text.
+    pub fn predict_head(&self, head: &str, text: &str) -> Result<Vec<f64>, ScoreError> {
+        let h = self
+            .head(head)
+            .ok_or_else(|| ScoreError::UnknownHead(head.to_string()))?;
+        Ok(self.head_probs(h, &self.logits(text)))
+    }
+
+    /// Saves `config.json` and `weights.safetensors` into `dir`.
+    pub fn save(&self, dir: &Path) -> Result<(), ScoreError> {
+        std::fs::create_dir_all(dir).map_err(|e| ScoreError::io(dir, e))?;
+        let n = self.cfg.hashing.buckets();
+        let w =
+            Tensor::from_slice(&self.weights, (n, LANES), &Device::Cpu)?.to_dtype(DType::F16)?;
+        let b = Tensor::from_slice(&self.bias, LANES, &Device::Cpu)?;
+        let mut map = HashMap::new();
+        map.insert("weights".to_string(), w);
+        map.insert("bias".to_string(), b);
+        candle_core::safetensors::save(&map, dir.join("weights.safetensors"))?;
+        let json = serde_json::to_string_pretty(&self.cfg)?;
+        let p = dir.join("config.json");
+        std::fs::write(&p, json + "\n").map_err(|e| ScoreError::io(&p, e))?;
+        Ok(())
+    }
+
+    /// Loads a model folder written by [`FastModel::save`].
+    pub fn load(dir: &Path) -> Result<FastModel, ScoreError> {
+        let bad = |why: String| ScoreError::Model {
+            path: dir.display().to_string(),
+            why,
+        };
+        let p = dir.join("config.json");
+        let text = std::fs::read_to_string(&p).map_err(|e| ScoreError::io(&p, e))?;
+        let cfg: FastConfig = serde_json::from_str(&text)?;
+        if cfg.format != 1 {
+            return Err(bad(format!("unsupported model format {}", cfg.format)));
+        }
+        let tensors =
+            candle_core::safetensors::load(dir.join("weights.safetensors"), &Device::Cpu)?;
+        let w = tensors
+            .get("weights")
+            .ok_or_else(|| bad("no `weights` tensor".into()))?;
+        let b = tensors
+            .get("bias")
+            .ok_or_else(|| bad("no `bias` tensor".into()))?;
+        let weights: Vec<f32> = w.to_dtype(DType::F32)?.flatten_all()?.to_vec1()?;
+        let bias_v: Vec<f32> = b.to_dtype(DType::F32)?.to_vec1()?;
+        let bias: [f32; LANES] = bias_v
+            .try_into()
+            .map_err(|v: Vec<f32>| bad(format!("bias has {} values, expected {LANES}", v.len())))?;
+        for h in &cfg.heads {
+            if h.offset + h.lanes() > LANES {
+                return Err(bad(format!(
+                    "head {} does not fit in {LANES} lanes",
+                    h.name
+                )));
+            }
+        }
+        tracing::info!(model = %cfg.name, dir = %dir.display(), "fast tier loaded");
+        FastModel::new(cfg, weights, bias)
+    }
+
+    /// The byte span around the word of `text` whose own n-grams push `head` up the most: that
+    /// word with its neighbours, so the quoted evidence reads as a phrase.
+    fn strongest_phrase(&self, head: &HeadSpec, text: &str) -> Option<(usize, usize)> {
+        let lane = head.offset;
+        let mut words: Vec<(usize, usize)> = Vec::new();
+        let mut start = None;
+        for (i, c) in text.char_indices() {
+            match (start, c.is_alphanumeric()) {
+                (None, true) => start = Some(i),
+                (Some(s), false) => {
+                    words.push((s, i));
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+        if let Some(s) = start {
+            words.push((s, text.len()));
+        }
+        let mut scratch = Scratch::default();
+        let mut best: Option<(f32, usize)> = None;
+        for (wi, &(s, e)) in words.iter().enumerate() {
+            let mut sum = 0f32;
+            let mut n = 0u32;
+            self.cfg
+                .hashing
+                .for_each(&text[s..e], &mut scratch, |ns, b| {
+                    if ns != META {
+                        sum += self
+                            .weights
+                            .get(b as usize * LANES + lane)
+                            .copied()
+                            .unwrap_or(0.0);
+                        n += 1;
+                    }
+                });
+            let v = sum / (n.max(1) as f32).sqrt();
+            if best.is_none_or(|x| v > x.0) {
+                best = Some((v, wi));
+            }
+        }
+        let (v, wi) = best?;
+        if v <= 0.0 {
+            return None;
+        }
+        let first = words[wi.saturating_sub(1)].0;
+        let last = words[(wi + 1).min(words.len() - 1)].1;
+        Some((first, last))
+    }
+}
+
+impl TextTier for FastModel {
+    fn name(&self) -> &str {
+        &self.cfg.name
+    }
+
+    fn predict(&self, text: &str) -> HeadProbs {
+        let z = self.logits(text);
+        let mut out = HeadProbs::default();
+        for h in &self.cfg.heads {
+            let p = self.head_probs(h, &z);
+            match h.name.as_str() {
+                "scam" => out.scam = p.first().copied(),
+                "misleading_claim" => out.misleading_claim = p.first().copied(),
+                "review_spam" => out.review_spam = p.first().copied(),
+                "deceptive_review" => out.deceptive_review = p.first().copied(),
+                "review_spam_type" if p.len() == 4 => {
+                    out.review_spam_type = Some([p[0], p[1], p[2], p[3]])
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    fn threshold(&self, head: &str) -> Option<f64> {
+        self.head(head).map(|h| h.threshold)
+    }
+
+    fn top_span(&self, head: &str, text: &str) -> Option<(usize, usize)> {
+        self.strongest_phrase(self.head(head)?, text)
+    }
+}

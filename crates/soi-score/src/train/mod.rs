@@ -1,0 +1,153 @@
+//! `soi train`: trains every head on its real labelled sets, calibrates each on held-out data,
+//! folds them into one model folder and writes its model card.
+
+mod card;
+pub mod csv;
+pub mod data;
+pub mod rng;
+pub mod trainer;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::fast::{FastConfig, FastModel, HashConfig, HeadSpec, LANES};
+use crate::metrics::{binary, multiclass, EvalReport};
+use crate::ScoreError;
+pub use data::{load_head, shared_data_dir, Example, Split};
+pub use trainer::{train_head, HeadParams};
+
+/// `pipelines/train.toml`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct TrainConfig {
+    pub name: String,
+    pub seed: u64,
+    /// Share of a set held out for calibration when it has no dev split.
+    pub dev_fraction: f64,
+    pub hashing: HashConfig,
+    pub heads: BTreeMap<String, HeadParams>,
+}
+
+impl TrainConfig {
+    pub fn from_file(path: &Path) -> Result<TrainConfig, ScoreError> {
+        let text = std::fs::read_to_string(path).map_err(|e| ScoreError::io(path, e))?;
+        toml::from_str(&text).map_err(|e| ScoreError::Config {
+            path: path.display().to_string(),
+            why: e.to_string(),
+        })
+    }
+}
+
+/// Lane layout of the heads: (name, classes, first lane).
+pub const HEADS: [(&str, usize, usize); 5] = [
+    ("scam", 2, 0),
+    ("misleading_claim", 2, 1),
+    ("review_spam", 2, 2),
+    ("review_spam_type", 4, 3),
+    ("deceptive_review", 2, 7),
+];
+
+/// What training reports per head.
+pub struct HeadResult {
+    pub spec: HeadSpec,
+    pub report: EvalReport,
+    pub n_train: usize,
+    pub best_epoch: usize,
+}
+
+/// Trains the heads in `cfg` (all of them, or those named in `only`) from `data_dir`, and
+/// returns the folded model with per-head results.
+pub fn train_all(
+    cfg: &TrainConfig,
+    data_dir: &Path,
+    only: Option<&[String]>,
+) -> Result<(FastModel, Vec<HeadResult>), ScoreError> {
+    let buckets = cfg.hashing.buckets();
+    let mut weights = vec![0f32; buckets * LANES];
+    let mut bias = [0f32; LANES];
+    let mut results = Vec::new();
+    for (i, &(name, classes, offset)) in HEADS.iter().enumerate() {
+        if only.is_some_and(|o| !o.iter().any(|h| h == name)) {
+            continue;
+        }
+        let Some(params) = cfg.heads.get(name) else {
+            tracing::warn!(head = name, "no training parameters; head skipped");
+            continue;
+        };
+        let split = load_head(name, data_dir, cfg.dev_fraction, cfg.seed ^ i as u64)?;
+        tracing::info!(
+            head = name,
+            train = split.train.len(),
+            dev = split.dev.len(),
+            "training"
+        );
+        let t = train_head(
+            &cfg.hashing,
+            &split.train,
+            &split.dev,
+            classes,
+            params,
+            cfg.seed ^ (i as u64 * 7919),
+        )?;
+        for bk in 0..buckets {
+            for k in 0..t.lanes {
+                weights[bk * LANES + offset + k] = t.weights[bk * t.lanes + k];
+            }
+        }
+        bias[offset..offset + t.lanes].copy_from_slice(&t.bias[..t.lanes]);
+        let gold: Vec<usize> = split.dev.iter().map(|e| e.label).collect();
+        let report = if t.lanes == 1 {
+            let p: Vec<f64> = t.dev_probs.iter().map(|v| v[0]).collect();
+            binary(name, &p, &gold, t.threshold)
+        } else {
+            multiclass(name, &t.dev_probs, &gold)
+        };
+        tracing::info!(head = name, ?report, "held-out metrics");
+        let mut dev_metrics = BTreeMap::new();
+        dev_metrics.insert("accuracy".into(), report.accuracy);
+        dev_metrics.insert("macro_f1".into(), report.macro_f1);
+        dev_metrics.insert("f1_pos".into(), report.f1_pos);
+        dev_metrics.insert("pr_auc".into(), report.pr_auc);
+        dev_metrics.insert("ece".into(), report.ece);
+        dev_metrics.insert("n".into(), report.n as f64);
+        let spec = HeadSpec {
+            name: name.to_string(),
+            classes,
+            offset,
+            calib_a: t.calib_a,
+            calib_b: t.calib_b,
+            threshold: t.threshold,
+            datasets: split.datasets.clone(),
+            dev_metrics,
+        };
+        results.push(HeadResult {
+            spec,
+            report,
+            n_train: split.train.len(),
+            best_epoch: t.best_epoch,
+        });
+    }
+    let fc = FastConfig {
+        name: cfg.name.clone(),
+        format: 1,
+        hashing: cfg.hashing.clone(),
+        heads: results.iter().map(|r| r.spec.clone()).collect(),
+        seed: cfg.seed,
+    };
+    Ok((FastModel::new(fc, weights, bias)?, results))
+}
+
+/// Trains, saves the model folder and writes its model card.
+pub fn train_and_save(
+    cfg: &TrainConfig,
+    data_dir: &Path,
+    out_dir: &Path,
+    only: Option<&[String]>,
+    command: &str,
+) -> Result<Vec<HeadResult>, ScoreError> {
+    let (model, results) = train_all(cfg, data_dir, only)?;
+    model.save(out_dir)?;
+    card::write(out_dir, cfg, &results, command)?;
+    Ok(results)
+}

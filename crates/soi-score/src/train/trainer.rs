@@ -1,0 +1,207 @@
+//! Training one head with candle: a linear layer over hashed n-gram buckets (fastText's embedding
+//! bag with the output layer folded in, trained directly in folded form), Adam with decoupled
+//! weight decay, and the epoch chosen on held-out data.
+
+use candle_core::{DType, Device, Tensor, Var, D};
+use candle_nn::{AdamW, Optimizer, ParamsAdamW};
+use serde::Deserialize;
+
+use super::data::Example;
+use super::rng::SplitMix;
+use crate::calibrate::{best_threshold, platt, softmax_t, temperature};
+use crate::fast::{HashConfig, Scratch};
+use crate::fusion::sigmoid;
+use crate::metrics::macro_f1;
+use crate::ScoreError;
+
+/// Hyper-parameters of one head (`[heads.NAME]` in `pipelines/train.toml`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct HeadParams {
+    pub epochs: usize,
+    pub lr: f64,
+    #[serde(default)]
+    pub weight_decay: f64,
+    #[serde(default = "default_batch")]
+    pub batch: usize,
+    /// Most features taken from one text (long reviews are cut).
+    #[serde(default = "default_max_features")]
+    pub max_features: usize,
+}
+
+fn default_batch() -> usize {
+    32
+}
+
+fn default_max_features() -> usize {
+    3000
+}
+
+/// A trained head: weights `[buckets * lanes]`, bias, calibration and held-out logits.
+pub struct TrainedHead {
+    pub lanes: usize,
+    pub weights: Vec<f32>,
+    pub bias: Vec<f32>,
+    pub best_epoch: usize,
+    pub calib_a: f64,
+    pub calib_b: f64,
+    pub threshold: f64,
+    /// Calibrated held-out probabilities: one per example (binary) or per class.
+    pub dev_probs: Vec<Vec<f64>>,
+}
+
+type Feats = Vec<(u32, f32)>;
+
+fn featurise(hash: &HashConfig, v: &[Example], max: usize) -> Vec<Feats> {
+    let mut s = Scratch::default();
+    v.iter()
+        .map(|e| {
+            let mut f = Vec::new();
+            hash.weighted(&e.text, &mut s, &mut f);
+            f.truncate(max);
+            f
+        })
+        .collect()
+}
+
+/// Logits of featurised texts under plain weights.
+fn logits(feats: &[Feats], w: &[f32], b: &[f32], lanes: usize) -> Vec<Vec<f64>> {
+    feats
+        .iter()
+        .map(|f| {
+            let mut z: Vec<f64> = b.iter().map(|&v| v as f64).collect();
+            for &(bucket, val) in f {
+                let row = &w[bucket as usize * lanes..bucket as usize * lanes + lanes];
+                for k in 0..lanes {
+                    z[k] += (row[k] * val) as f64;
+                }
+            }
+            z
+        })
+        .collect()
+}
+
+/// Held-out score used to pick the epoch: best macro-F1 over thresholds.
+fn select_score(z: &[Vec<f64>], y: &[usize], lanes: usize) -> f64 {
+    if lanes == 1 {
+        let p: Vec<f64> = z.iter().map(|v| sigmoid(v[0])).collect();
+        let t = best_threshold(&p, y);
+        let pred: Vec<usize> = p.iter().map(|&v| usize::from(v > t)).collect();
+        macro_f1(&pred, y, 2)
+    } else {
+        let pred: Vec<usize> = z
+            .iter()
+            .map(|v| {
+                v.iter()
+                    .enumerate()
+                    .max_by(|a, b| a.1.total_cmp(b.1))
+                    .map_or(0, |(i, _)| i)
+            })
+            .collect();
+        macro_f1(&pred, y, lanes)
+    }
+}
+
+/// Trains one head. `classes` is 2 for a binary head (one logit) or the number of classes.
+pub fn train_head(
+    hash: &HashConfig,
+    train: &[Example],
+    dev: &[Example],
+    classes: usize,
+    p: &HeadParams,
+    seed: u64,
+) -> Result<TrainedHead, ScoreError> {
+    let dev_dev = Device::Cpu;
+    let lanes = if classes <= 2 { 1 } else { classes };
+    let buckets = hash.buckets();
+    let tf = featurise(hash, train, p.max_features);
+    let df = featurise(hash, dev, p.max_features);
+    let ty: Vec<usize> = train.iter().map(|e| e.label).collect();
+    let dy: Vec<usize> = dev.iter().map(|e| e.label).collect();
+    if train.is_empty() || dev.is_empty() {
+        return Err(ScoreError::Train("empty train or held-out set".into()));
+    }
+    let w = Var::zeros((buckets, lanes), DType::F32, &dev_dev)?;
+    let b = Var::zeros(lanes, DType::F32, &dev_dev)?;
+    let mut opt = AdamW::new(
+        vec![w.clone(), b.clone()],
+        ParamsAdamW {
+            lr: p.lr,
+            weight_decay: p.weight_decay,
+            ..Default::default()
+        },
+    )?;
+    let mut rng = SplitMix::new(seed);
+    let mut order: Vec<usize> = (0..tf.len()).collect();
+    let mut best: Option<(f64, usize, Vec<f32>, Vec<f32>)> = None;
+    for epoch in 1..=p.epochs {
+        rng.shuffle(&mut order);
+        for chunk in order.chunks(p.batch.max(1)) {
+            let l = chunk.iter().map(|&i| tf[i].len()).max().unwrap_or(1).max(1);
+            let n = chunk.len();
+            let mut ids = vec![0u32; n * l];
+            let mut vals = vec![0f32; n * l];
+            for (r, &i) in chunk.iter().enumerate() {
+                for (j, &(bk, v)) in tf[i].iter().enumerate() {
+                    ids[r * l + j] = bk;
+                    vals[r * l + j] = v;
+                }
+            }
+            let ids = Tensor::from_vec(ids, n * l, &dev_dev)?;
+            let vals = Tensor::from_vec(vals, (n, l, 1), &dev_dev)?;
+            let rows = w
+                .as_tensor()
+                .index_select(&ids, 0)?
+                .reshape((n, l, lanes))?;
+            let z = rows
+                .broadcast_mul(&vals)?
+                .sum(1)?
+                .broadcast_add(b.as_tensor())?;
+            let loss = if lanes == 1 {
+                let y: Vec<f32> = chunk.iter().map(|&i| ty[i] as f32).collect();
+                let y = Tensor::from_vec(y, (n, 1), &dev_dev)?;
+                // Stable log loss: max(z,0) - z*y + log(1 + exp(-|z|)).
+                let softplus = z.abs()?.neg()?.exp()?.affine(1.0, 1.0)?.log()?;
+                let zy = z.mul(&y)?;
+                z.relu()?.sub(&zy)?.add(&softplus)?.mean_all()?
+            } else {
+                let y: Vec<u32> = chunk.iter().map(|&i| ty[i] as u32).collect();
+                let y = Tensor::from_vec(y, n, &dev_dev)?;
+                let logp = candle_nn::ops::log_softmax(&z, D::Minus1)?;
+                logp.gather(&y.unsqueeze(1)?, 1)?.neg()?.mean_all()?
+            };
+            opt.backward_step(&loss)?;
+        }
+        let wv: Vec<f32> = w.as_tensor().flatten_all()?.to_vec1()?;
+        let bv: Vec<f32> = b.as_tensor().to_vec1()?;
+        let score = select_score(&logits(&df, &wv, &bv, lanes), &dy, lanes);
+        tracing::info!(epoch, score = format!("{score:.4}"), "held-out macro-F1");
+        if best.as_ref().is_none_or(|x| score > x.0 + 1e-4) {
+            best = Some((score, epoch, wv, bv));
+        }
+    }
+    let Some((_, best_epoch, weights, bias)) = best else {
+        return Err(ScoreError::Train("no epochs".into()));
+    };
+    let z = logits(&df, &weights, &bias, lanes);
+    let (calib_a, calib_b, threshold, dev_probs) = if lanes == 1 {
+        let z1: Vec<f64> = z.iter().map(|v| v[0]).collect();
+        let (a, bb) = platt(&z1, &dy);
+        let probs: Vec<f64> = z1.iter().map(|&v| sigmoid(a * v + bb)).collect();
+        let t = best_threshold(&probs, &dy);
+        (a, bb, t, probs.into_iter().map(|p| vec![p]).collect())
+    } else {
+        let t = temperature(&z, &dy);
+        let probs = z.iter().map(|v| softmax_t(v, t)).collect();
+        (1.0 / t, 0.0, 0.5, probs)
+    };
+    Ok(TrainedHead {
+        lanes,
+        weights,
+        bias,
+        best_epoch,
+        calib_a,
+        calib_b,
+        threshold,
+        dev_probs,
+    })
+}
