@@ -9,13 +9,28 @@
 //! not count as a change. So replaying the same input, or running the same crawl twice, leaves
 //! the store exactly as it was — which is what at-least-once delivery needs.
 
+//!
+//! Two more seams sit beside [`Store`]: [`AlertOutbox`] (alerts are queued by `put_scored` in the
+//! same transaction as the verdict that raised them, when the store was given [`AlertRules`];
+//! the dispatcher in `soi-alert` drains them) and [`ReportSource`] (the rows of cross-border
+//! reports). They are separate traits so that `Store`'s other implementations need not grow them.
+
+pub mod alert;
 mod error;
 mod hash;
 mod merge;
+mod outbox;
 mod query;
+mod report;
 mod sqlite;
 
+pub use alert::{
+    Alert, AlertQuery, AlertRule, AlertRules, AlertState, Attempt, Delivery, DeliveryLogEntry,
+    DeliveryStatus, RuleKind, Severity, Tlp,
+};
 pub use error::StoreError;
+pub use outbox::{AlertOutbox, OutboxCounts};
+pub use report::{ReportQuery, ReportRow, ReportSource};
 pub use query::{ListingDetail, ReasonSummary, SellerQuery, SellerSummary, StoreCounts};
 pub use sqlite::SqliteStore;
 

@@ -5,9 +5,10 @@ use rusqlite::Connection;
 
 use crate::StoreError;
 
-const MIGRATIONS: &[(i64, &str)] = &[(
-    1,
-    "CREATE TABLE listings (
+const MIGRATIONS: &[(i64, &str)] = &[
+    (
+        1,
+        "CREATE TABLE listings (
         marketplace TEXT NOT NULL,
         id TEXT NOT NULL,
         seller_id TEXT,
@@ -41,7 +42,52 @@ const MIGRATIONS: &[(i64, &str)] = &[(
     );
     CREATE INDEX verdicts_by_seller ON verdicts (marketplace, seller_id, risk);
     CREATE INDEX verdicts_by_risk ON verdicts (risk);",
-)];
+    ),
+    // The alert outbox: alerts are written in the transaction of the verdict that raised them,
+    // one delivery row per route, and every attempt is logged.
+    (
+        2,
+        "CREATE TABLE alerts (
+        key TEXT PRIMARY KEY,
+        rule TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        severity TEXT NOT NULL,
+        tlp TEXT NOT NULL,
+        marketplace TEXT NOT NULL,
+        listing_id TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        risk REAL NOT NULL,
+        raised_at TEXT NOT NULL,
+        state TEXT NOT NULL,
+        suppressed_by TEXT,
+        body TEXT NOT NULL
+    );
+    CREATE INDEX alerts_by_subject ON alerts (rule, marketplace, subject, raised_at);
+    CREATE TABLE alert_deliveries (
+        alert_key TEXT NOT NULL REFERENCES alerts (key),
+        route TEXT NOT NULL,
+        status TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT,
+        lease_until TEXT,
+        last_error TEXT,
+        delivered_at TEXT,
+        PRIMARY KEY (alert_key, route)
+    );
+    CREATE INDEX alert_deliveries_due ON alert_deliveries (status, next_attempt_at);
+    CREATE TABLE alert_delivery_log (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        alert_key TEXT NOT NULL,
+        route TEXT NOT NULL,
+        attempt INTEGER NOT NULL,
+        started_at TEXT NOT NULL,
+        finished_at TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        detail TEXT NOT NULL
+    );
+    CREATE INDEX alert_delivery_log_by_route ON alert_delivery_log (route, started_at);",
+    ),
+];
 
 /// Brings the schema up to date.
 pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {

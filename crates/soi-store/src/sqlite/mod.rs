@@ -1,16 +1,24 @@
 //! The embedded store: one SQLite file (bundled SQLite, WAL journal).
 
 mod migrate;
+mod outbox;
+mod raise;
 mod read;
+mod report;
+mod time;
 mod write;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
+use chrono::{DateTime, Duration, Utc};
 use rusqlite::Connection;
 use soi_model::{Scored, Seller};
 
+use crate::alert::{AlertQuery, AlertRules, Attempt, Delivery, DeliveryLogEntry};
+use crate::outbox::{AlertOutbox, OutboxCounts};
+use crate::report::{ReportQuery, ReportRow, ReportSource};
 use crate::{ListingDetail, SellerQuery, SellerSummary, Store, StoreCounts, StoreError};
 
 /// The embedded store. Cloning shares one connection; calls run on tokio's blocking pool.
@@ -18,6 +26,7 @@ use crate::{ListingDetail, SellerQuery, SellerSummary, Store, StoreCounts, Store
 pub struct SqliteStore {
     conn: Arc<Mutex<Connection>>,
     path: PathBuf,
+    rules: Option<Arc<AlertRules>>,
 }
 
 impl SqliteStore {
@@ -40,7 +49,15 @@ impl SqliteStore {
         Ok(SqliteStore {
             conn: Arc::new(Mutex::new(conn)),
             path: path.to_path_buf(),
+            rules: None,
         })
+    }
+
+    /// Evaluates `rules` for every verdict that changes in [`Store::put_scored`] and queues the
+    /// alerts they raise in the same transaction (the outbox).
+    pub fn with_alert_rules(mut self, rules: AlertRules) -> Self {
+        self.rules = Some(Arc::new(rules));
+        self
     }
 
     pub fn path(&self) -> &Path {
@@ -65,7 +82,9 @@ impl SqliteStore {
 #[async_trait]
 impl Store for SqliteStore {
     async fn put_scored(&self, batch: Vec<Scored>) -> Result<usize, StoreError> {
-        self.with_conn(move |c| write::put_scored(c, &batch)).await
+        let rules = self.rules.clone();
+        self.with_conn(move |c| write::put_scored(c, &batch, rules.as_deref()))
+            .await
     }
 
     async fn put_sellers(&self, batch: Vec<Seller>) -> Result<usize, StoreError> {
@@ -89,5 +108,75 @@ impl Store for SqliteStore {
 
     async fn counts(&self) -> Result<StoreCounts, StoreError> {
         self.with_conn(read::counts).await
+    }
+}
+
+#[async_trait]
+impl AlertOutbox for SqliteStore {
+    async fn claim_due(
+        &self,
+        now: DateTime<Utc>,
+        limit: usize,
+        lease: Duration,
+    ) -> Result<Vec<Delivery>, StoreError> {
+        self.with_conn(move |c| outbox::claim_due(c, now, limit, lease))
+            .await
+    }
+
+    async fn record_attempt(
+        &self,
+        key: &str,
+        route: &str,
+        attempt: Attempt,
+        started: DateTime<Utc>,
+        finished: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let (key, route) = (key.to_string(), route.to_string());
+        self.with_conn(move |c| outbox::record(c, &key, &route, &attempt, started, finished))
+            .await
+    }
+
+    async fn attempts_since(
+        &self,
+        route: &str,
+        since: DateTime<Utc>,
+    ) -> Result<(u64, Option<DateTime<Utc>>), StoreError> {
+        let route = route.to_string();
+        self.with_conn(move |c| outbox::attempts_since(c, &route, since))
+            .await
+    }
+
+    async fn list_alerts(&self, q: &AlertQuery) -> Result<Vec<Delivery>, StoreError> {
+        let q = q.clone();
+        self.with_conn(move |c| outbox::list(c, &q)).await
+    }
+
+    async fn retry_failed(&self, key: Option<&str>) -> Result<usize, StoreError> {
+        let key = key.map(str::to_string);
+        self.with_conn(move |c| outbox::retry(c, key.as_deref()))
+            .await
+    }
+
+    async fn delivery_log(&self, key: Option<&str>) -> Result<Vec<DeliveryLogEntry>, StoreError> {
+        let key = key.map(str::to_string);
+        self.with_conn(move |c| outbox::log(c, key.as_deref()))
+            .await
+    }
+
+    async fn outbox_counts(&self) -> Result<OutboxCounts, StoreError> {
+        self.with_conn(outbox::counts).await
+    }
+
+    async fn next_due(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
+        self.with_conn(outbox::next_due).await
+    }
+}
+
+#[async_trait]
+impl ReportSource for SqliteStore {
+    async fn cross_border_rows(&self, q: &ReportQuery) -> Result<Vec<ReportRow>, StoreError> {
+        let q = q.clone();
+        self.with_conn(move |c| report::cross_border_rows(c, &q))
+            .await
     }
 }

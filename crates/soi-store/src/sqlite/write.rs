@@ -3,6 +3,8 @@
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use soi_model::{Listing, Scored, Seller, Verdict};
 
+use super::raise;
+use crate::alert::AlertRules;
 use crate::hash::content_hash;
 use crate::merge::merge_seller;
 use crate::StoreError;
@@ -11,17 +13,32 @@ use crate::StoreError;
 const LISTING_VOLATILE: &[&str] = &["observed_at"];
 const VERDICT_VOLATILE: &[&str] = &["scored_at"];
 
-pub fn put_scored(conn: &mut Connection, batch: &[Scored]) -> Result<usize, StoreError> {
+/// Writes listings, sellers and verdicts; when `rules` are given, every verdict that changed is
+/// checked against them and the alerts it raises are queued in the same transaction.
+pub fn put_scored(
+    conn: &mut Connection,
+    batch: &[Scored],
+    rules: Option<&AlertRules>,
+) -> Result<usize, StoreError> {
     let tx = conn.transaction()?;
     let mut changed = 0;
+    let mut alerts = 0;
     for s in batch {
         if let Some(seller) = &s.listing.seller {
             changed += put_seller(&tx, seller)?;
         }
         changed += put_listing(&tx, &s.listing)?;
-        changed += put_verdict(&tx, &s.listing, &s.verdict)?;
+        if let Some((v, hash)) = put_verdict(&tx, &s.listing, &s.verdict)? {
+            changed += 1;
+            if let Some(rules) = rules {
+                alerts += raise::raise(&tx, rules, &s.listing, &v, &hash)?;
+            }
+        }
     }
     tx.commit()?;
+    if alerts > 0 {
+        tracing::info!(alerts, "alerts written to the outbox");
+    }
     Ok(changed)
 }
 
@@ -84,7 +101,12 @@ fn put_listing(tx: &Transaction, l: &Listing) -> Result<usize, StoreError> {
     Ok(1)
 }
 
-fn put_verdict(tx: &Transaction, l: &Listing, v: &Verdict) -> Result<usize, StoreError> {
+/// Returns the stored verdict and its content hash when it changed, `None` when it did not.
+fn put_verdict(
+    tx: &Transaction,
+    l: &Listing,
+    v: &Verdict,
+) -> Result<Option<(Verdict, String)>, StoreError> {
     let mut v = v.clone();
     if v.marketplace.is_empty() {
         v.marketplace = l.marketplace.clone();
@@ -93,7 +115,7 @@ fn put_verdict(tx: &Transaction, l: &Listing, v: &Verdict) -> Result<usize, Stor
     if existing_hash(tx, "verdicts", "listing_id", &v.marketplace, &v.listing_id)?.as_deref()
         == Some(&hash)
     {
-        return Ok(0);
+        return Ok(None);
     }
     tx.execute(
         "INSERT INTO verdicts (marketplace, listing_id, seller_id, risk, model, scored_at, body,
@@ -114,7 +136,7 @@ fn put_verdict(tx: &Transaction, l: &Listing, v: &Verdict) -> Result<usize, Stor
             hash
         ],
     )?;
-    Ok(1)
+    Ok(Some((v, hash)))
 }
 
 fn put_seller(tx: &Transaction, new: &Seller) -> Result<usize, StoreError> {
