@@ -51,6 +51,10 @@ async fn demo_marketplace_crawls_fully_through_json_ld() {
         .unwrap();
     assert_eq!(again.listings().len(), 0, "{report:#?}");
     assert_eq!(again.sellers().len(), 0);
-    assert!(report.pages_unchanged > 0);
+    assert_eq!(
+        report.pages_fetched, 0,
+        "every page answered 304 to a conditional GET"
+    );
+    assert!(report.pages_unchanged > n_listings);
     server.shutdown().await;
 }

@@ -298,3 +298,94 @@ async fn page_budget_stops_the_crawl() {
     assert!(report.budget_exhausted);
     assert_eq!(hits.lock().unwrap().len(), 6, "robots.txt is not counted");
 }
+
+#[tokio::test]
+async fn timeouts_end_one_page_and_concurrency_per_host_holds() {
+    use std::sync::atomic::Ordering;
+    let pages: Vec<String> = (0..8).map(|i| format!("/listings/{i}.html")).collect();
+    let mut links: Vec<&str> = pages.iter().map(String::as_str).collect();
+    links.push("/listings/stuck.html");
+    let index = index_page(&links);
+    let (srv, _, max_in_flight) = common::slow_site(
+        move |p, _| match p {
+            "/robots.txt" => not_found(),
+            "/index.html" => html(&index),
+            _ => html(&product_page(p, "x", "10")),
+        },
+        |p| {
+            if p.contains("stuck") {
+                Duration::from_secs(30)
+            } else if p.starts_with("/listings/") {
+                Duration::from_millis(150)
+            } else {
+                Duration::ZERO
+            }
+        },
+    )
+    .await;
+    let state = tempfile::tempdir().unwrap();
+    let cfg = config("timeout_secs = 1\nretries = 0\nconcurrency = 2");
+    let started = std::time::Instant::now();
+    let (report, bus) = run(&cfg, &srv.base_url(), state.path()).await;
+    assert_eq!(bus.listings().len(), 8, "{report:#?}");
+    assert_eq!(report.errors.len(), 1, "{report:#?}");
+    assert!(report.errors[0].url.contains("stuck"));
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert_eq!(
+        max_in_flight.load(Ordering::SeqCst),
+        2,
+        "at most 2 in flight per host"
+    );
+}
+
+#[tokio::test]
+async fn sitemaps_and_sitemap_indexes_seed_the_crawl() {
+    use std::sync::{Arc, OnceLock};
+    let base: Arc<OnceLock<String>> = Arc::default();
+    let b = base.clone();
+    let (srv, hits) = site(move |p, _| {
+        let base = b.get().cloned().unwrap_or_default();
+        match p {
+            "/robots.txt" => not_found(),
+            "/sitemap.xml" => reply(
+                StatusCode::OK,
+                "application/xml",
+                format!(
+                    "<sitemapindex><sitemap><loc>{base}/sm-1.xml</loc></sitemap></sitemapindex>"
+                ),
+            ),
+            "/sm-1.xml" => reply(
+                StatusCode::OK,
+                "application/xml",
+                format!("<urlset><url><loc>{base}/listings/7.html</loc></url></urlset>"),
+            ),
+            "/listings/7.html" => html(&product_page("7", "Sạc dự phòng", "$12")),
+            _ => not_found(),
+        }
+    })
+    .await;
+    base.set(srv.base_url()).unwrap();
+    let text = r#"
+id = "t"
+country = "VN"
+base_url = "http://127.0.0.1:1"
+sitemaps = ["{base}/sitemap.xml"]
+[links]
+listing = ['^/listings/']
+[limits]
+allow_private = true
+requests_per_second = 100.0
+"#;
+    let cfg = soi_crawl::MarketplaceConfig::parse(text, std::path::Path::new("t.toml")).unwrap();
+    let state = tempfile::tempdir().unwrap();
+    let (report, bus) = run(&cfg, &srv.base_url(), state.path()).await;
+    let l = bus.listings();
+    assert_eq!(l.len(), 1, "{report:#?}");
+    assert_eq!(
+        (l[0].price, l[0].currency.as_deref()),
+        (Some(12.0), Some("VND")),
+        "priceCurrency wins"
+    );
+    let paths: Vec<String> = hits.lock().unwrap().iter().map(|h| h.1.clone()).collect();
+    assert!(paths.contains(&"/sm-1.xml".to_string()), "{paths:?}");
+}

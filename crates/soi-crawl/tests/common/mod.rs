@@ -88,6 +88,21 @@ pub type Hits = Arc<Mutex<Vec<(Instant, String)>>>;
 pub async fn site(
     route: impl Fn(&str, usize) -> Reply + Send + Sync + 'static,
 ) -> (ServerHandle, Hits) {
+    let (h, hits, _) = slow_site(route, |_| std::time::Duration::ZERO).await;
+    (h, hits)
+}
+
+/// Like [`site`], but each answer waits `delay(path)`; also returns the most requests the
+/// server had in flight at once.
+pub async fn slow_site(
+    route: impl Fn(&str, usize) -> Reply + Send + Sync + 'static,
+    delay: impl Fn(&str) -> std::time::Duration + Send + Sync + 'static,
+) -> (ServerHandle, Hits, Arc<std::sync::atomic::AtomicUsize>) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let in_flight = Arc::new(AtomicUsize::new(0));
+    let max_in_flight = Arc::new(AtomicUsize::new(0));
+    let max_out = max_in_flight.clone();
+    let delay = Arc::new(delay);
     let hits: Hits = Arc::default();
     let log = hits.clone();
     let route = Arc::new(route);
@@ -104,12 +119,20 @@ pub async fn site(
             n
         };
         let r = route(&pq, nth);
-        Box::pin(async move { r })
+        let wait = delay(&pq);
+        let (now, max) = (in_flight.clone(), max_in_flight.clone());
+        Box::pin(async move {
+            let n = now.fetch_add(1, Ordering::SeqCst) + 1;
+            max.fetch_max(n, Ordering::SeqCst);
+            tokio::time::sleep(wait).await;
+            now.fetch_sub(1, Ordering::SeqCst);
+            r
+        })
     });
     let h = serve::start_with(([127, 0, 0, 1], 0).into(), handler)
         .await
         .unwrap();
-    (h, hits)
+    (h, hits, max_out)
 }
 
 pub fn html(body: &str) -> Reply {
