@@ -15,6 +15,9 @@ pub enum StoreError {
     },
     #[error("listing id `{0}` exists on several marketplaces ({1}); name the marketplace")]
     Ambiguous(String, String),
+    /// A server-backed store (ClickHouse) failed or stayed unreachable.
+    #[error("store backend: {0}")]
+    Backend(String),
     #[error("store task failed: {0}")]
     Task(String),
 }

@@ -16,11 +16,13 @@
 //! reports). They are separate traits so that `Store`'s other implementations need not grow them.
 
 pub mod alert;
+pub mod conformance;
 mod error;
 mod hash;
 mod merge;
 mod outbox;
 mod query;
+mod reasons;
 mod report;
 mod sqlite;
 
@@ -29,9 +31,12 @@ pub use alert::{
     DeliveryStatus, RuleKind, Severity, Tlp,
 };
 pub use error::StoreError;
+pub use hash::content_hash;
+pub use merge::merge_seller;
 pub use outbox::{AlertOutbox, OutboxCounts};
-pub use report::{ReportQuery, ReportRow, ReportSource};
 pub use query::{ListingDetail, ReasonSummary, SellerQuery, SellerSummary, StoreCounts};
+pub use reasons::summarize_reasons;
+pub use report::{ReportQuery, ReportRow, ReportSource};
 pub use sqlite::SqliteStore;
 
 use async_trait::async_trait;

@@ -1,12 +1,11 @@
 //! Analysts' queries on the embedded store.
 
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::de::DeserializeOwned;
 use soi_model::{Listing, Seller, Verdict};
 
+use crate::reasons::summarize_reasons;
 use crate::{ListingDetail, ReasonSummary, SellerQuery, SellerSummary, StoreCounts, StoreError};
 
 fn parse<T: DeserializeOwned>(table: &'static str, key: &str, body: &str) -> Result<T, StoreError> {
@@ -92,32 +91,14 @@ fn seller_reasons(
     let rows = stmt.query_map(params![s.marketplace, s.seller_id, min_risk], |r| {
         Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
     })?;
-    let mut by_code: BTreeMap<String, ReasonSummary> = BTreeMap::new();
-    for row in rows {
-        let (id, body) = row?;
-        let v: Verdict = parse("verdicts", &id, &body)?;
-        let mut seen = std::collections::BTreeSet::new();
-        for r in v.reasons {
-            if !seen.insert(r.code.clone()) {
-                continue;
-            }
-            by_code
-                .entry(r.code.clone())
-                .and_modify(|e| e.listings += 1)
-                .or_insert(ReasonSummary {
-                    code: r.code,
-                    message: r.message,
-                    message_vi: r.message_vi,
-                    listings: 1,
-                    example_listing_id: id.clone(),
-                    example_field: r.field,
-                    example_evidence: r.evidence,
-                });
-        }
-    }
-    let mut v: Vec<_> = by_code.into_values().collect();
-    v.sort_by(|a, b| b.listings.cmp(&a.listings).then(a.code.cmp(&b.code)));
-    Ok(v)
+    let verdicts = rows
+        .map(|row| {
+            let (id, body) = row?;
+            let v: Verdict = parse("verdicts", &id, &body)?;
+            Ok((id, v))
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    Ok(summarize_reasons(verdicts))
 }
 
 pub fn listing(

@@ -1,0 +1,31 @@
+//! The ClickHouse implementation of the store seam, for when one SQLite file is not enough.
+//!
+//! Why it is built this way:
+//! - **Same answers as the embedded store.** Every table is a `ReplacingMergeTree` keyed by
+//!   `(marketplace, id)` with a version column, and every analyst query reads with `FINAL`, so a
+//!   replayed message (at-least-once delivery) collapses onto its key. Writes first read the
+//!   content hashes of the batch's keys and insert only rows whose content changed, exactly like
+//!   the embedded store, so "rows changed" means the same thing in both.
+//! - **Seller facts are merged, not replaced**: the seller rows of a batch are read, merged with
+//!   [`soi_store::merge_seller`] and written back whole.
+//! - **Analysts query a materialized per-seller summary** (`seller_risk_summary`), kept up to date
+//!   by a materialized view on `verdicts`; its counts use `uniqExact` of listing ids, so replays do
+//!   not inflate them.
+//! - **Outages are waited out.** Every call retries with exponential backoff while the server is
+//!   unreachable, up to a configurable limit; the sink holds its batch meanwhile, which holds the
+//!   bus (backpressure) instead of buffering without bound.
+//! - **SQL that old and new servers accept**: Debian's 18.16 and current releases (no
+//!   `DateTime64`, no window functions, one `JOIN` per `SELECT`, `ANY` joins with `USING`). Rows
+//!   travel as RowBinary without schema validation (18.16 lacks the metadata the check needs).
+
+mod admin;
+mod client;
+mod error;
+mod migrate;
+mod read;
+mod rows;
+mod write;
+
+pub use admin::SellerRisk;
+pub use client::{ClickHouseOptions, ClickHouseStore};
+pub use error::ClickHouseError;

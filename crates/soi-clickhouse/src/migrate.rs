@@ -1,0 +1,92 @@
+//! Versioned, re-runnable migrations. Each statement is idempotent (`IF NOT EXISTS`) and the
+//! applied versions are recorded in `soi_migrations`, so running them again changes nothing.
+
+use clickhouse::Row;
+use serde::Deserialize;
+
+use crate::{ClickHouseError, ClickHouseStore};
+
+const MIGRATIONS: &[(u32, &[&str])] = &[(
+    1,
+    &[
+        "CREATE TABLE IF NOT EXISTS listings (
+            marketplace String, id String, seller_id String, title String,
+            observed_at DateTime, evidence_sha256 String, body String, content_hash String,
+            version UInt64
+        ) ENGINE = ReplacingMergeTree(version) ORDER BY (marketplace, id)",
+        "CREATE TABLE IF NOT EXISTS sellers (
+            marketplace String, id String, name String, country String, cross_border UInt8,
+            body String, content_hash String, version UInt64
+        ) ENGINE = ReplacingMergeTree(version) ORDER BY (marketplace, id)",
+        "CREATE TABLE IF NOT EXISTS verdicts (
+            marketplace String, listing_id String, seller_id String, risk Float64, model String,
+            scored_at DateTime, body String, content_hash String, version UInt64
+        ) ENGINE = ReplacingMergeTree(version) ORDER BY (marketplace, listing_id)",
+        "CREATE TABLE IF NOT EXISTS evidence (
+            sha256 String, url String, fetched_at DateTime, status UInt16, content_type String,
+            bytes UInt64, version UInt64
+        ) ENGINE = ReplacingMergeTree(version) ORDER BY (sha256, url)",
+        "CREATE TABLE IF NOT EXISTS seller_risk (
+            marketplace String, seller_id String,
+            listings AggregateFunction(uniqExact, String),
+            flagged AggregateFunction(uniqExactIf, String, UInt8),
+            max_risk AggregateFunction(max, Float64),
+            last_scored AggregateFunction(max, DateTime)
+        ) ENGINE = AggregatingMergeTree() ORDER BY (marketplace, seller_id)",
+        "CREATE MATERIALIZED VIEW IF NOT EXISTS seller_risk_mv TO seller_risk AS
+            SELECT marketplace, seller_id,
+                   uniqExactState(listing_id) AS listings,
+                   uniqExactIfState(listing_id, risk >= 0.5) AS flagged,
+                   maxState(risk) AS max_risk,
+                   maxState(scored_at) AS last_scored
+            FROM verdicts WHERE seller_id != '' GROUP BY marketplace, seller_id",
+        "CREATE VIEW IF NOT EXISTS seller_risk_summary AS
+            SELECT marketplace, seller_id,
+                   uniqExactMerge(listings) AS listings,
+                   uniqExactIfMerge(flagged) AS flagged_listings,
+                   maxMerge(max_risk) AS max_risk,
+                   maxMerge(last_scored) AS last_scored
+            FROM seller_risk GROUP BY marketplace, seller_id",
+    ],
+)];
+
+#[derive(Row, Deserialize)]
+struct Applied {
+    version: u32,
+}
+
+pub async fn migrate(store: &ClickHouseStore) -> Result<(), ClickHouseError> {
+    let c = &store.client;
+    store
+        .retry("migrations table", || {
+            c.query(
+                "CREATE TABLE IF NOT EXISTS soi_migrations (version UInt32, applied_at DateTime)
+                 ENGINE = ReplacingMergeTree() ORDER BY version",
+            )
+            .execute()
+        })
+        .await?;
+    let applied: Vec<Applied> = store
+        .retry("read migrations", || {
+            c.query("SELECT DISTINCT version FROM soi_migrations")
+                .fetch_all::<Applied>()
+        })
+        .await?;
+    for (version, statements) in MIGRATIONS {
+        if applied.iter().any(|a| a.version == *version) {
+            continue;
+        }
+        tracing::info!(version, "applying clickhouse migration");
+        for sql in *statements {
+            store.retry("migration", || c.query(sql).execute()).await?;
+        }
+        store
+            .retry("record migration", || {
+                c.query("INSERT INTO soi_migrations (version, applied_at) VALUES (?, now())")
+                    .bind(*version)
+                    .execute()
+            })
+            .await?;
+    }
+    Ok(())
+}

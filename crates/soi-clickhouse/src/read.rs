@@ -1,0 +1,240 @@
+//! Analysts' queries, and the `Store` implementation.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use soi_model::{Listing, Scored, Seller, Verdict};
+use soi_store::{
+    summarize_reasons, ListingDetail, SellerQuery, SellerSummary, Store, StoreCounts, StoreError,
+};
+
+use crate::rows::{Count, KeyBody, SellerAgg};
+use crate::ClickHouseStore;
+
+/// Flagged sellers: aggregate the latest verdicts joined to their listings' observation times,
+/// then attach the latest seller facts. One join per SELECT, as ClickHouse 18.16 requires.
+const FLAGGED_SQL: &str = "
+SELECT marketplace, seller_id, flagged, total, max_risk, mean_risk, first_seen, last_seen,
+       name, country, cross_border
+FROM (
+    SELECT marketplace, seller_id,
+           countIf(risk >= ?) AS flagged, count() AS total, max(risk) AS max_risk,
+           avgIf(risk, risk >= ?) AS mean_risk,
+           toUInt32(min(observed_at)) AS first_seen, toUInt32(max(observed_at)) AS last_seen
+    FROM (
+        SELECT marketplace, listing_id, seller_id, risk FROM verdicts FINAL
+        WHERE seller_id != '' AND (? = '' OR marketplace = ?)
+    )
+    ANY INNER JOIN (
+        SELECT marketplace, id AS listing_id, observed_at FROM listings FINAL
+    ) USING (marketplace, listing_id)
+    WHERE (? = 0 OR observed_at >= toDateTime(?)) AND (? = 0 OR observed_at < toDateTime(?))
+    GROUP BY marketplace, seller_id
+    HAVING flagged > 0
+)
+ANY LEFT JOIN (
+    SELECT marketplace, id AS seller_id, name, country, cross_border FROM sellers FINAL
+) USING (marketplace, seller_id)
+WHERE (? = '' OR upper(country) = upper(?))
+ORDER BY max_risk DESC, flagged DESC, seller_id
+LIMIT ?";
+
+fn time(secs: u32) -> Option<DateTime<Utc>> {
+    (secs > 0)
+        .then(|| DateTime::from_timestamp(secs as i64, 0))
+        .flatten()
+}
+
+fn opt(s: String) -> Option<String> {
+    (!s.is_empty()).then_some(s)
+}
+
+fn parse<T: serde::de::DeserializeOwned>(
+    table: &'static str,
+    key: &str,
+    body: &str,
+) -> Result<T, StoreError> {
+    serde_json::from_str(body).map_err(|e| StoreError::Corrupt {
+        table,
+        key: key.to_string(),
+        why: e.to_string(),
+    })
+}
+
+impl ClickHouseStore {
+    async fn seller_reasons(
+        &self,
+        s: &SellerSummary,
+        min_risk: f64,
+    ) -> Result<Vec<soi_store::ReasonSummary>, StoreError> {
+        let rows: Vec<KeyBody> = self
+            .retry("seller reasons", || {
+                self.client
+                    .query(
+                        "SELECT listing_id AS key, body FROM verdicts FINAL
+                         WHERE marketplace = ? AND seller_id = ? AND risk >= ?
+                         ORDER BY risk DESC, listing_id",
+                    )
+                    .bind(&s.marketplace)
+                    .bind(&s.seller_id)
+                    .bind(min_risk)
+                    .fetch_all::<KeyBody>()
+            })
+            .await?;
+        let verdicts = rows
+            .into_iter()
+            .map(|r| {
+                Ok((
+                    r.key.clone(),
+                    parse::<Verdict>("verdicts", &r.key, &r.body)?,
+                ))
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        Ok(summarize_reasons(verdicts))
+    }
+
+    async fn body_of(&self, sql: &str, a: &str, b: &str) -> Result<Vec<KeyBody>, StoreError> {
+        Ok(self
+            .retry("read", || {
+                self.client
+                    .query(sql)
+                    .bind(a)
+                    .bind(b)
+                    .fetch_all::<KeyBody>()
+            })
+            .await?)
+    }
+}
+
+#[async_trait]
+impl Store for ClickHouseStore {
+    async fn put_scored(&self, batch: Vec<Scored>) -> Result<usize, StoreError> {
+        Ok(self.put_scored_batch(batch).await?)
+    }
+
+    async fn put_sellers(&self, batch: Vec<Seller>) -> Result<usize, StoreError> {
+        Ok(self.put_sellers_merged(&batch).await?)
+    }
+
+    async fn flagged_sellers(&self, q: &SellerQuery) -> Result<Vec<SellerSummary>, StoreError> {
+        let m = q.marketplace.clone().unwrap_or_default();
+        let c = q.country.clone().unwrap_or_default();
+        let since = q.since.map(|t| t.timestamp().max(1) as u32).unwrap_or(0);
+        let until = q.until.map(|t| t.timestamp().max(1) as u32).unwrap_or(0);
+        let rows: Vec<SellerAgg> = self
+            .retry("flagged sellers", || {
+                self.client
+                    .query(FLAGGED_SQL)
+                    .bind(q.min_risk)
+                    .bind(q.min_risk)
+                    .bind(&m)
+                    .bind(&m)
+                    .bind(since)
+                    .bind(since)
+                    .bind(until)
+                    .bind(until)
+                    .bind(&c)
+                    .bind(&c)
+                    .bind(q.limit as u64)
+                    .fetch_all::<SellerAgg>()
+            })
+            .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            let mut s = SellerSummary {
+                marketplace: r.marketplace,
+                seller_id: r.seller_id,
+                name: opt(r.name),
+                country: opt(r.country),
+                cross_border: r.cross_border != 0,
+                flagged_listings: r.flagged as usize,
+                total_listings: r.total as usize,
+                max_risk: r.max_risk,
+                mean_risk: if r.mean_risk.is_finite() {
+                    r.mean_risk
+                } else {
+                    0.0
+                },
+                first_seen: time(r.first_seen),
+                last_seen: time(r.last_seen),
+                reasons: Vec::new(),
+            };
+            s.reasons = self.seller_reasons(&s, q.min_risk).await?;
+            out.push(s);
+        }
+        Ok(out)
+    }
+
+    async fn listing(
+        &self,
+        marketplace: Option<&str>,
+        id: &str,
+    ) -> Result<Option<ListingDetail>, StoreError> {
+        let m = marketplace.unwrap_or_default();
+        let found: Vec<KeyBody> = self
+            .retry("listing", || {
+                self.client
+                    .query(
+                        "SELECT marketplace AS key, body FROM listings FINAL
+                         WHERE id = ? AND (? = '' OR marketplace = ?) ORDER BY marketplace",
+                    )
+                    .bind(id)
+                    .bind(m)
+                    .bind(m)
+                    .fetch_all::<KeyBody>()
+            })
+            .await?;
+        let (mk, body) = match found.as_slice() {
+            [] => return Ok(None),
+            [one] => (one.key.clone(), one.body.clone()),
+            many => {
+                let ms: Vec<_> = many.iter().map(|r| r.key.clone()).collect();
+                return Err(StoreError::Ambiguous(id.to_string(), ms.join(", ")));
+            }
+        };
+        let key = format!("{mk}/{id}");
+        let listing: Listing = parse("listings", &key, &body)?;
+        let verdict = self
+            .body_of(
+                "SELECT listing_id AS key, body FROM verdicts FINAL WHERE marketplace = ? AND listing_id = ?",
+                &mk,
+                id,
+            )
+            .await?
+            .first()
+            .map(|r| parse::<Verdict>("verdicts", &key, &r.body))
+            .transpose()?;
+        let seller = match listing.seller_id() {
+            Some(sid) => self
+                .body_of(
+                    "SELECT id AS key, body FROM sellers FINAL WHERE marketplace = ? AND id = ?",
+                    &mk,
+                    sid,
+                )
+                .await?
+                .first()
+                .map(|r| parse::<Seller>("sellers", &format!("{mk}/{sid}"), &r.body))
+                .transpose()?,
+            None => None,
+        };
+        Ok(Some(ListingDetail {
+            listing,
+            verdict,
+            seller,
+        }))
+    }
+
+    async fn counts(&self) -> Result<StoreCounts, StoreError> {
+        let n = |table: &'static str| async move {
+            let sql = format!("SELECT count() AS n FROM {table} FINAL");
+            let rows: Vec<Count> = self
+                .retry("count", || self.client.query(&sql).fetch_all::<Count>())
+                .await?;
+            Ok::<u64, StoreError>(rows.first().map(|c| c.n).unwrap_or(0))
+        };
+        Ok(StoreCounts {
+            listings: n("listings").await?,
+            sellers: n("sellers").await?,
+            verdicts: n("verdicts").await?,
+        })
+    }
+}

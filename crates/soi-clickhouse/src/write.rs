@@ -1,0 +1,218 @@
+//! Idempotent writes: insert only rows whose content changed, with a fresh version.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use clickhouse::Row;
+use serde::Serialize;
+use soi_model::{Listing, Scored, Seller, Verdict};
+use soi_store::{content_hash, merge_seller};
+
+use crate::rows::{KeyBody, KeyHash, ListingRow, SellerRow, VerdictRow};
+use crate::{ClickHouseError, ClickHouseStore};
+
+const LISTING_VOLATILE: &[&str] = &["observed_at"];
+const VERDICT_VOLATILE: &[&str] = &["scored_at"];
+
+/// Versions grow with time and within a millisecond, so the latest write of a key wins.
+fn next_version() -> u64 {
+    static LAST: AtomicU64 = AtomicU64::new(0);
+    let now = chrono::Utc::now().timestamp_micros().max(0) as u64;
+    let mut v = LAST.load(Ordering::Relaxed);
+    loop {
+        let next = now.max(v + 1);
+        match LAST.compare_exchange(v, next, Ordering::Relaxed, Ordering::Relaxed) {
+            Ok(_) => return next,
+            Err(cur) => v = cur,
+        }
+    }
+}
+
+fn json<T: Serialize>(v: &T) -> String {
+    serde_json::to_string(v).unwrap_or_default()
+}
+
+fn secs(t: Option<chrono::DateTime<chrono::Utc>>) -> u32 {
+    t.map(|t| t.timestamp().clamp(0, u32::MAX as i64) as u32)
+        .unwrap_or(0)
+}
+
+impl ClickHouseStore {
+    /// `key -> content_hash` of the stored rows among `keys`.
+    async fn hashes(
+        &self,
+        table: &str,
+        id_col: &str,
+        keys: &[String],
+    ) -> Result<HashMap<String, String>, ClickHouseError> {
+        if keys.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let sql = format!(
+            "SELECT concat(marketplace, '/', {id_col}) AS key, content_hash FROM {table} FINAL
+             WHERE has(?, concat(marketplace, '/', {id_col}))"
+        );
+        let rows: Vec<KeyHash> = self
+            .retry("read hashes", || {
+                self.client.query(&sql).bind(keys).fetch_all::<KeyHash>()
+            })
+            .await?;
+        Ok(rows.into_iter().map(|r| (r.key, r.content_hash)).collect())
+    }
+
+    async fn insert_rows<R: Row + Serialize + Send + Sync>(
+        &self,
+        table: &str,
+        rows: &[R],
+    ) -> Result<(), ClickHouseError>
+    where
+        for<'a> R: Row<Value<'a> = R>,
+    {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        self.retry("insert", || async {
+            let mut insert = self.client.insert::<R>(table).await?;
+            for r in rows {
+                insert.write(r).await?;
+            }
+            insert.end().await
+        })
+        .await
+    }
+
+    pub(crate) async fn put_sellers_merged(
+        &self,
+        batch: &[Seller],
+    ) -> Result<usize, ClickHouseError> {
+        // Merge sightings within the batch first, then with what is stored.
+        let mut incoming: BTreeMap<String, Seller> = BTreeMap::new();
+        for s in batch {
+            let merged = match incoming.get(&s.key()) {
+                Some(old) => merge_seller(old, s),
+                None => s.clone(),
+            };
+            incoming.insert(s.key(), merged);
+        }
+        let keys: Vec<String> = incoming.keys().cloned().collect();
+        let stored: Vec<KeyBody> = if keys.is_empty() {
+            Vec::new()
+        } else {
+            self.retry("read sellers", || {
+                self.client
+                    .query(
+                        "SELECT concat(marketplace, '/', id) AS key, body FROM sellers FINAL
+                         WHERE has(?, concat(marketplace, '/', id))",
+                    )
+                    .bind(&keys)
+                    .fetch_all::<KeyBody>()
+            })
+            .await?
+        };
+        let stored: HashMap<String, Seller> = stored
+            .into_iter()
+            .filter_map(|r| serde_json::from_str(&r.body).ok().map(|s| (r.key, s)))
+            .collect();
+        let version = next_version();
+        let rows: Vec<SellerRow> = incoming
+            .into_iter()
+            .filter_map(|(key, new)| {
+                let merged = match stored.get(&key) {
+                    Some(old) => {
+                        let m = merge_seller(old, &new);
+                        if &m == old {
+                            return None;
+                        }
+                        m
+                    }
+                    None => new,
+                };
+                Some(SellerRow {
+                    marketplace: merged.marketplace.clone(),
+                    id: merged.id.clone(),
+                    name: merged.name.clone().unwrap_or_default(),
+                    country: merged.country.clone().unwrap_or_default(),
+                    cross_border: merged.cross_border as u8,
+                    body: json(&merged),
+                    content_hash: content_hash(&merged, &[]),
+                    version,
+                })
+            })
+            .collect();
+        self.insert_rows("sellers", &rows).await?;
+        Ok(rows.len())
+    }
+
+    pub(crate) async fn put_scored_batch(
+        &self,
+        batch: Vec<Scored>,
+    ) -> Result<usize, ClickHouseError> {
+        // The last occurrence of a key in the batch wins, as it would row by row.
+        let mut latest: BTreeMap<String, Scored> = BTreeMap::new();
+        for s in batch {
+            latest.insert(s.listing.key(), s);
+        }
+        let sellers: Vec<Seller> = latest
+            .values()
+            .filter_map(|s| s.listing.seller.clone())
+            .collect();
+        let mut changed = self.put_sellers_merged(&sellers).await?;
+
+        let keys: Vec<String> = latest.keys().cloned().collect();
+        let listing_hashes = self.hashes("listings", "id", &keys).await?;
+        let verdict_hashes = self.hashes("verdicts", "listing_id", &keys).await?;
+        let version = next_version();
+        let (mut listings, mut verdicts) = (Vec::new(), Vec::new());
+        for (key, s) in &latest {
+            let l = listing_row(&s.listing, version);
+            if listing_hashes.get(key) != Some(&l.content_hash) {
+                listings.push(l);
+            }
+            let v = verdict_row(&s.listing, &s.verdict, version);
+            if verdict_hashes.get(key) != Some(&v.content_hash) {
+                verdicts.push(v);
+            }
+        }
+        // Listings before verdicts: a verdict never points at a listing that is not stored.
+        self.insert_rows("listings", &listings).await?;
+        self.insert_rows("verdicts", &verdicts).await?;
+        changed += listings.len() + verdicts.len();
+        Ok(changed)
+    }
+}
+
+fn listing_row(l: &Listing, version: u64) -> ListingRow {
+    let mut stored = l.clone();
+    if let Some(s) = stored.seller.as_mut() {
+        *s = Seller::new(&s.marketplace, &s.id);
+    }
+    ListingRow {
+        marketplace: l.marketplace.clone(),
+        id: l.id.clone(),
+        seller_id: l.seller_id().unwrap_or_default().to_string(),
+        title: l.title.clone(),
+        observed_at: secs(l.observed_at),
+        evidence_sha256: l.evidence_sha256.clone().unwrap_or_default(),
+        content_hash: content_hash(&stored, LISTING_VOLATILE),
+        body: json(&stored),
+        version,
+    }
+}
+
+fn verdict_row(l: &Listing, v: &Verdict, version: u64) -> VerdictRow {
+    let mut v = v.clone();
+    if v.marketplace.is_empty() {
+        v.marketplace = l.marketplace.clone();
+    }
+    VerdictRow {
+        marketplace: v.marketplace.clone(),
+        listing_id: v.listing_id.clone(),
+        seller_id: v.seller_id.clone().unwrap_or_default(),
+        risk: v.risk,
+        model: v.model.clone(),
+        scored_at: secs(Some(v.scored_at)),
+        content_hash: content_hash(&v, VERDICT_VOLATILE),
+        body: json(&v),
+        version,
+    }
+}

@@ -1,0 +1,140 @@
+//! The subscriber: a consumer-group member that stores offsets only on acknowledgement.
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use rdkafka::consumer::{
+    BaseConsumer, CommitMode, Consumer, ConsumerContext, Rebalance, StreamConsumer,
+};
+use rdkafka::error::KafkaResult;
+use rdkafka::{ClientContext, Message as _, Offset, TopicPartitionList};
+use soi_bus::{BusError, Delivery, Message, Origin, Subscriber};
+use tokio::sync::watch;
+
+use crate::{KafkaBusError, KafkaOptions};
+
+/// Logs rebalances and commits acknowledged offsets before partitions are taken away, so the
+/// next owner starts right after the last acknowledged message.
+pub struct AckContext;
+
+impl ClientContext for AckContext {}
+
+impl ConsumerContext for AckContext {
+    fn pre_rebalance(&self, consumer: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
+        if let Rebalance::Revoke(tpl) = rebalance {
+            tracing::info!(
+                partitions = tpl.count(),
+                "partitions revoked; committing acknowledged offsets"
+            );
+            if let Err(e) = consumer.commit_consumer_state(CommitMode::Sync) {
+                tracing::debug!(error = %e, "nothing to commit on revoke");
+            }
+        }
+    }
+
+    fn post_rebalance(&self, _c: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
+        if let Rebalance::Assign(tpl) = rebalance {
+            tracing::info!(partitions = tpl.count(), "partitions assigned");
+        }
+    }
+
+    fn commit_callback(&self, result: KafkaResult<()>, _offsets: &TopicPartitionList) {
+        if let Err(e) = result {
+            tracing::debug!(error = %e, "offset commit");
+        }
+    }
+}
+
+pub struct KafkaSubscriber {
+    consumer: StreamConsumer<AckContext>,
+    idle: Option<Duration>,
+    shutdown: watch::Receiver<bool>,
+}
+
+impl KafkaSubscriber {
+    pub fn new(
+        opts: &KafkaOptions,
+        topic: &str,
+        group: &str,
+        shutdown: watch::Receiver<bool>,
+    ) -> Result<Self, KafkaBusError> {
+        let consumer: StreamConsumer<AckContext> = opts
+            .client()
+            .set("group.id", group)
+            .set("enable.auto.commit", "true")
+            .set("auto.commit.interval.ms", "1000")
+            .set("enable.auto.offset.store", "false")
+            .set("auto.offset.reset", "earliest")
+            .set("session.timeout.ms", "10000")
+            .set("heartbeat.interval.ms", "1000")
+            // A sink may wait out a store outage while holding its batch.
+            .set("max.poll.interval.ms", "600000")
+            .create_with_context(AckContext)?;
+        consumer.subscribe(&[&opts.topic(topic)])?;
+        Ok(KafkaSubscriber {
+            consumer,
+            idle: opts.idle_timeout,
+            shutdown,
+        })
+    }
+}
+
+#[async_trait]
+impl Subscriber for KafkaSubscriber {
+    async fn next(&mut self) -> Result<Option<Delivery>, BusError> {
+        if *self.shutdown.borrow() {
+            return Ok(None);
+        }
+        let idle = async {
+            match self.idle {
+                Some(d) => tokio::time::sleep(d).await,
+                None => std::future::pending().await,
+            }
+        };
+        let mut stop = self.shutdown.clone();
+        tokio::select! {
+            m = self.consumer.recv() => {
+                let m = m.map_err(|e| BusError::Backend(format!("consume: {e}")))?;
+                Ok(Some(Delivery {
+                    message: Message {
+                        topic: m.topic().to_string(),
+                        key: String::from_utf8_lossy(m.key().unwrap_or_default()).into_owned(),
+                        payload: m.payload().unwrap_or_default().to_vec(),
+                    },
+                    origin: Origin {
+                        topic: m.topic().to_string(),
+                        partition: m.partition(),
+                        offset: m.offset(),
+                    },
+                }))
+            }
+            _ = idle => Ok(None),
+            _ = stop.wait_for(|s| *s) => Ok(None),
+        }
+    }
+
+    async fn ack(&mut self, origin: &Origin) -> Result<(), BusError> {
+        let mut tpl = TopicPartitionList::new();
+        tpl.add_partition_offset(
+            &origin.topic,
+            origin.partition,
+            Offset::Offset(origin.offset + 1),
+        )
+        .map_err(|e| BusError::Backend(e.to_string()))?;
+        if let Err(e) = self.consumer.store_offsets(&tpl) {
+            // After a rebalance took the partition away, its new owner re-reads from the last
+            // committed offset: the message is processed again, never lost.
+            tracing::warn!(topic = %origin.topic, partition = origin.partition, error = %e,
+                "cannot store offset (partition revoked?)");
+        }
+        Ok(())
+    }
+}
+
+impl Drop for KafkaSubscriber {
+    fn drop(&mut self) {
+        if let Err(e) = self.consumer.commit_consumer_state(CommitMode::Sync) {
+            tracing::debug!(error = %e, "final offset commit");
+        }
+    }
+}

@@ -1,0 +1,156 @@
+//! The behaviour every [`Store`] implementation must show, as a reusable check.
+//!
+//! Why here: "same queries, same answers" across the embedded store and ClickHouse is a promise
+//! of the seam, so the seam owns the check and each implementation's tests run it against a real
+//! instance. Each check panics with a message naming what differs.
+
+use chrono::Utc;
+use soi_model::{Listing, Reason, Scored, Seller, Verdict};
+
+use crate::{SellerQuery, Store, StoreCounts};
+
+/// A scored listing of marketplace `demo` for the checks.
+pub fn scored(id: &str, seller: &str, country: &str, risk: f64, code: &str) -> Scored {
+    let mut s = Seller::new("demo", seller);
+    s.country = Some(country.into());
+    let listing = Listing {
+        id: id.into(),
+        marketplace: "demo".into(),
+        title: format!("listing {id} ib zalo"),
+        seller: Some(s),
+        observed_at: Some(Utc::now()),
+        ..Default::default()
+    };
+    let verdict = Verdict {
+        listing_id: id.into(),
+        marketplace: "demo".into(),
+        seller_id: Some(seller.into()),
+        risk,
+        reasons: vec![Reason {
+            code: code.into(),
+            message: "m".into(),
+            field: "title".into(),
+            start: 11,
+            end: 18,
+            evidence: "ib zalo".into(),
+            ..Default::default()
+        }],
+        model: "test".into(),
+        scored_at: Utc::now(),
+        ..Default::default()
+    };
+    Scored { listing, verdict }
+}
+
+/// Four listings of three sellers; `c` has nothing flagged.
+pub fn batch() -> Vec<Scored> {
+    vec![
+        scored("1", "a", "VN", 0.9, "off_platform_contact"),
+        scored("2", "a", "VN", 0.8, "off_platform_contact"),
+        scored("3", "b", "CN", 0.7, "deposit_before_delivery"),
+        scored("4", "c", "VN", 0.1, "none"),
+    ]
+}
+
+/// Writing the same input twice changes nothing; a real change is written. Needs an empty store.
+pub async fn same_input_twice_changes_nothing(store: &dyn Store) {
+    let first = store.put_scored(batch()).await.expect("first write");
+    assert_eq!(first, 4 + 4 + 3, "4 listings, 4 verdicts, 3 sellers");
+    let again = store.put_scored(batch()).await.expect("replay");
+    assert_eq!(again, 0, "a replay with fresh timestamps changed rows");
+    assert_eq!(
+        store.counts().await.expect("counts"),
+        StoreCounts {
+            listings: 4,
+            sellers: 3,
+            verdicts: 4
+        }
+    );
+    let mut changed = batch();
+    changed[0].verdict.risk = 0.95;
+    assert_eq!(store.put_scored(changed).await.expect("change"), 1);
+    let d = store
+        .listing(Some("demo"), "1")
+        .await
+        .expect("read")
+        .expect("listing 1");
+    assert_eq!(d.verdict.expect("verdict").risk, 0.95);
+}
+
+/// Filters and reason summaries of the flagged-sellers query. Needs a store holding [`batch`].
+pub async fn flagged_sellers_filters_and_reasons(store: &dyn Store) {
+    let all = store
+        .flagged_sellers(&SellerQuery::default())
+        .await
+        .expect("query");
+    let ids: Vec<_> = all.iter().map(|s| s.seller_id.as_str()).collect();
+    assert_eq!(ids, ["a", "b"]);
+    assert_eq!(all[0].flagged_listings, 2);
+    assert_eq!(all[0].total_listings, 2);
+    assert_eq!(all[0].reasons[0].code, "off_platform_contact");
+    assert_eq!(all[0].reasons[0].listings, 2);
+    assert_eq!(all[0].reasons[0].example_evidence, "ib zalo");
+    assert_eq!(all[1].country.as_deref(), Some("CN"));
+    let q = |f: fn(&mut SellerQuery)| {
+        let mut q = SellerQuery::default();
+        f(&mut q);
+        q
+    };
+    let cn = store
+        .flagged_sellers(&q(|q| q.country = Some("cn".into())))
+        .await
+        .expect("query");
+    assert_eq!(cn.len(), 1);
+    assert_eq!(cn[0].seller_id, "b");
+    let strict = store
+        .flagged_sellers(&q(|q| q.min_risk = 0.85))
+        .await
+        .expect("query");
+    assert_eq!(strict.len(), 1);
+    let other = store
+        .flagged_sellers(&q(|q| q.marketplace = Some("other".into())))
+        .await
+        .expect("query");
+    assert!(other.is_empty());
+    let future = store
+        .flagged_sellers(&q(|q| {
+            q.since = Some(Utc::now() + chrono::Duration::days(1))
+        }))
+        .await
+        .expect("query");
+    assert!(future.is_empty());
+    let past = store
+        .flagged_sellers(&q(|q| {
+            q.until = Some(Utc::now() - chrono::Duration::days(1))
+        }))
+        .await
+        .expect("query");
+    assert!(past.is_empty());
+}
+
+/// Facts from a seller page survive later partial sightings in listings. Needs an empty store.
+pub async fn seller_page_facts_survive_partial_sightings(store: &dyn Store) {
+    let mut full = Seller::new("demo", "a");
+    full.country = Some("CN".into());
+    full.followers = Some(12);
+    full.cross_border = true;
+    store.put_sellers(vec![full]).await.expect("sellers");
+    store
+        .put_scored(vec![scored("1", "a", "CN", 0.9, "x")])
+        .await
+        .expect("scored");
+    let d = store
+        .listing(None, "1")
+        .await
+        .expect("read")
+        .expect("listing");
+    let s = d.seller.expect("seller");
+    assert_eq!(s.followers, Some(12));
+    assert!(s.cross_border);
+    assert_eq!(d.verdict.expect("verdict").risk, 0.9);
+    assert!(store
+        .listing(Some("other"), "1")
+        .await
+        .expect("read")
+        .is_none());
+}
