@@ -39,7 +39,7 @@ pub trait AlertOutbox: Send + Sync {
         started: DateTime<Utc>,
         finished: DateTime<Utc>,
     ) -> Result<(), StoreError>;
-    /// Attempts on `route` that started at or after `since`, and the earliest of them.
+    /// Attempts on `route` that started after `since`, and the earliest of them.
     async fn attempts_since(
         &self,
         route: &str,

@@ -9,7 +9,7 @@ pub fn marking_id(tlp: Tlp) -> &'static str {
         Tlp::White => "marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9",
         Tlp::Green => "marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da",
         Tlp::Amber => "marking-definition--f88d31f6-486f-44da-b317-01333bde0b82",
-        Tlp::Red => "marking-definition--5e57c739-391a-4eb3-b6be-808812c37ed2",
+        Tlp::Red => "marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed",
     }
 }
 

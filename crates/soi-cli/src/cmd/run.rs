@@ -36,19 +36,32 @@ pub struct Args {
     /// Listings at or above this risk count as flagged.
     #[arg(long, default_value_t = 0.5)]
     pub min_risk: f64,
+    /// With `--bus kafka://...`: the stages stop after this many seconds without messages.
+    #[arg(long, default_value_t = 5)]
+    pub idle_exit: u64,
 }
 
 const GROUP: &str = "soi-run";
 
 pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
-    let store = g.open_store()?;
+    let store = g.connect_store().await?;
     let scorer: Arc<dyn Scorer> =
         Arc::from(soi_score::load_default().context("loading the scorer")?);
-    let bus = Arc::new(InProcBus::default());
+    let kafka = g
+        .connect_kafka(Some(std::time::Duration::from_secs(a.idle_exit.max(1))))
+        .await?;
+    let bus: Arc<dyn Bus> = match &kafka {
+        Some(k) => k.clone(),
+        None => Arc::new(InProcBus::default()),
+    };
     let bars = indicatif::MultiProgress::new();
     let opts = BatchOptions::default();
 
-    let dlq = spawn_dead_letter_file(bus.clone(), g.home.join("dead-letters.jsonl")).await?;
+    // On Kafka the dead-letter topic itself keeps them (`soi dlq`); in process, a file does.
+    let dlq = match kafka {
+        Some(_) => None,
+        None => Some(spawn_dead_letter_file(bus.clone(), g.home.join("dead-letters.jsonl")).await?),
+    };
     let scored_bar = bars.add(progress::spinner(g.quiet, "scored"));
     let stored_bar = bars.add(progress::spinner(g.quiet, "stored"));
 
@@ -91,7 +104,10 @@ pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
     let stored = sink.await??;
     let seller_rows = sellers.await??;
     bus.close(TOPIC_DLQ).await?;
-    let dead = dlq.await??;
+    let dead = match dlq {
+        Some(d) => d.await??.to_string(),
+        None => format!("on the {TOPIC_DLQ} topic"),
+    };
     scored_bar.finish();
     stored_bar.finish();
     if let Some((_, h)) = demo {
@@ -108,7 +124,7 @@ pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
         counts.listings,
         counts.sellers,
         counts.verdicts,
-        g.store_path()?.display(),
+        g.store_label(),
     );
     let q = SellerQuery {
         min_risk: a.min_risk,
@@ -124,7 +140,7 @@ pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
 
 /// Drains the dead-letter topic into a JSON Lines file, so nothing is dropped silently.
 async fn spawn_dead_letter_file(
-    bus: Arc<InProcBus>,
+    bus: Arc<dyn Bus>,
     path: std::path::PathBuf,
 ) -> anyhow::Result<tokio::task::JoinHandle<anyhow::Result<u64>>> {
     let mut sub = bus.subscribe(TOPIC_DLQ, GROUP).await?;

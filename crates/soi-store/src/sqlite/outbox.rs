@@ -174,7 +174,7 @@ pub fn record(
     Ok(())
 }
 
-/// Attempts made on `route` that started at or after `since` (for the rate limit).
+/// Attempts made on `route` that started after `since` (for the rate limit).
 pub fn attempts_since(
     conn: &mut Connection,
     route: &str,
@@ -182,7 +182,7 @@ pub fn attempts_since(
 ) -> Result<(u64, Option<DateTime<Utc>>), StoreError> {
     let (n, first): (i64, Option<String>) = conn.query_row(
         "SELECT COUNT(*), MIN(started_at) FROM alert_delivery_log
-         WHERE route = ?1 AND started_at >= ?2",
+         WHERE route = ?1 AND started_at > ?2",
         params![route, ts(since)],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
