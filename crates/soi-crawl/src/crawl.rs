@@ -332,7 +332,7 @@ impl Run<'_> {
                 Ok(f) => {
                     let (sha, fresh, body) = self.settle(&url, &f)?;
                     let role = extract::role(&self.c, &url);
-                    let html = String::from_utf8_lossy(&body);
+                    let html = extract::charset::decode(&body, f.content_type());
                     let page = extract::extract_page(&self.c, &f.url, &html, role);
                     for link in &page.links {
                         let u = self.canonical(&link.url);

@@ -389,3 +389,47 @@ requests_per_second = 100.0
     let paths: Vec<String> = hits.lock().unwrap().iter().map(|h| h.1.clone()).collect();
     assert!(paths.contains(&"/sm-1.xml".to_string()), "{paths:?}");
 }
+
+#[tokio::test]
+async fn conditional_get_sends_if_modified_since() {
+    use hyper::header::{IF_MODIFIED_SINCE, LAST_MODIFIED};
+    use std::sync::{Arc, Mutex};
+    const STAMP: &str = "Sun, 01 Nov 2026 10:00:00 GMT";
+    type Seen = Arc<Mutex<Vec<(String, Option<String>)>>>;
+    let seen: Seen = Arc::default();
+    let log = seen.clone();
+    let handler: soi_crawl::serve::Handler = Arc::new(move |req| {
+        let path = req.uri().path().to_string();
+        let ims = req
+            .headers()
+            .get(IF_MODIFIED_SINCE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        log.lock().unwrap().push((path.clone(), ims.clone()));
+        let mut r = match path.as_str() {
+            "/robots.txt" => not_found(),
+            _ if ims.as_deref() == Some(STAMP) => reply(StatusCode::NOT_MODIFIED, "text/html", ""),
+            "/index.html" => html(&index_page(&["/listings/1.html"])),
+            _ => html(&product_page("1", "Bánh", "20k")),
+        };
+        r.headers_mut()
+            .insert(LAST_MODIFIED, HeaderValue::from_static(STAMP));
+        Box::pin(async move { r })
+    });
+    let srv = soi_crawl::serve::start_with(([127, 0, 0, 1], 0).into(), handler)
+        .await
+        .unwrap();
+    let state = tempfile::tempdir().unwrap();
+    let (_, first) = run(&config(""), &srv.base_url(), state.path()).await;
+    assert_eq!(first.listings().len(), 1);
+    let (report, second) = run(&config(""), &srv.base_url(), state.path()).await;
+    assert_eq!(second.listings().len(), 0);
+    assert_eq!((report.pages_fetched, report.pages_unchanged), (0, 2));
+    let conditional = seen
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|(p, ims)| p.starts_with("/listings/") && ims.is_some())
+        .count();
+    assert_eq!(conditional, 1);
+}

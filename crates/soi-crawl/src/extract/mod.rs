@@ -6,6 +6,7 @@
 //! parsed document after it returns, so the crawl future stays `Send`.
 
 pub mod api;
+pub mod charset;
 mod css;
 mod jsonld;
 mod links;
