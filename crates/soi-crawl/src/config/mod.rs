@@ -2,7 +2,7 @@
 //!
 //! Unknown keys are errors (a typo must not silently disable a rule). Loading checks the shape;
 //! [`MarketplaceConfig::compile`] checks the meaning (regexes, CSS selectors, URLs, limits) and
-//! names the file and line of each problem.
+//! names the file and line of each problem. `pipelines/marketplaces/README.md` lists every key.
 
 mod compile;
 mod load;
@@ -233,7 +233,8 @@ pub enum FieldRule {
 }
 
 /// Selectors tried in order (the first that yields a non-empty value wins), what to read, and an
-/// optional regex whose first capture group (or whole match) is kept.
+/// optional regex whose first capture group (or whole match) is kept. A selector written
+/// `"img.photo @alt"` reads that attribute, overriding `attr`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FieldSpec {
