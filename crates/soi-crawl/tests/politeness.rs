@@ -433,3 +433,40 @@ async fn conditional_get_sends_if_modified_since() {
         .count();
     assert_eq!(conditional, 1);
 }
+
+#[tokio::test]
+async fn server_errors_are_retried_with_exponential_backoff() {
+    let (srv, hits) = site(|p, nth| match (p, nth) {
+        ("/robots.txt", _) => not_found(),
+        ("/index.html", _) => html(&index_page(&["/listings/1.html"])),
+        ("/listings/1.html", 0) => reply(StatusCode::INTERNAL_SERVER_ERROR, "text/plain", "oops"),
+        ("/listings/1.html", 1) => reply(StatusCode::BAD_GATEWAY, "text/plain", "oops"),
+        _ => html(&product_page("1", "Kẹo", "5k")),
+    })
+    .await;
+    let state = tempfile::tempdir().unwrap();
+    let (report, bus) = run(
+        &config("backoff_ms = 100\nretries = 3"),
+        &srv.base_url(),
+        state.path(),
+    )
+    .await;
+    assert_eq!(bus.listings().len(), 1, "{report:#?}");
+    let log = hits.lock().unwrap();
+    let t: Vec<_> = log
+        .iter()
+        .filter(|h| h.1 == "/listings/1.html")
+        .map(|h| h.0)
+        .collect();
+    assert_eq!(t.len(), 3);
+    let (g1, g2) = (t[1].duration_since(t[0]), t[2].duration_since(t[1]));
+    // 100 ms then 200 ms, each plus up to 100 ms of jitter.
+    assert!(
+        g1 >= Duration::from_millis(95) && g1 < Duration::from_millis(400),
+        "{g1:?}"
+    );
+    assert!(
+        g2 >= Duration::from_millis(195) && g2 < Duration::from_millis(600),
+        "{g2:?}"
+    );
+}

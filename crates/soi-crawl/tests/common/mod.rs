@@ -181,15 +181,18 @@ seeds = ["{{base}}/index.html"]
 listing = ['^/listings/']
 [limits]
 allow_private = true
-backoff_ms = 20
 {extra_limits}
-{rps}
+{defaults}
 "#,
-        rps = if extra_limits.contains("requests_per_second") {
-            ""
-        } else {
-            "requests_per_second = 200.0"
-        }
+        defaults = [
+            ("requests_per_second", "requests_per_second = 200.0"),
+            ("backoff_ms", "backoff_ms = 20"),
+        ]
+        .iter()
+        .filter(|(k, _)| !extra_limits.contains(k))
+        .map(|(_, line)| *line)
+        .collect::<Vec<_>>()
+        .join("\n")
     );
     soi_crawl::MarketplaceConfig::parse(&text, std::path::Path::new("t.toml")).unwrap()
 }
