@@ -16,10 +16,15 @@ use soi_store::SellerQuery;
 
 use crate::global::Global;
 use crate::output::{self, Format};
-use crate::{cmd::crawl_step, progress};
+use crate::cmd::{crawl_step, publish_file};
+use crate::progress;
 
 #[derive(clap::Args)]
 pub struct Args {
+    /// Score and store the listings of this JSON Lines file (the `soi score` input format)
+    /// instead of crawling.
+    #[arg(long)]
+    pub input: Option<std::path::PathBuf>,
     /// Marketplace config in PIPELINES/marketplaces/NAME.toml. `demo` serves the bundled demo
     /// site locally.
     #[arg(long, default_value = "demo")]
@@ -80,7 +85,7 @@ pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
         run_seller_sink(b.as_ref(), GROUP, st, opts, &|_: &StageReport| {}).await
     });
 
-    let demo = if a.marketplace == "demo" {
+    let demo = if a.marketplace == "demo" && a.input.is_none() {
         let root = g.pipelines.join("demo-site");
         let addr = SocketAddr::from(([127, 0, 0, 1], a.demo_port));
         let (addr, handle) = soi_crawl::serve::StaticServer::start(root.clone(), addr)
@@ -96,7 +101,16 @@ pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
         None
     };
     let base = demo.as_ref().map(|(u, _)| u.clone());
-    let crawled = crawl_step(&a, g, base, bus.publisher().as_ref(), &bars).await;
+    let publisher = bus.publisher();
+    let crawled = match &a.input {
+        Some(path) => {
+            let bar = bars.add(progress::spinner(g.quiet, "read"));
+            publish_file(path, publisher.as_ref(), false, &bar)
+                .await
+                .map(|(ok, bad)| format!("read {ok} listings from {} ({bad} malformed lines skipped)", path.display()))
+        }
+        None => crawl_step(&a, g, base, publisher.as_ref(), &bars).await,
+    };
     // Whatever happened, end the topics so the stages drain what they have and stop.
     bus.close(TOPIC_LISTINGS).await?;
     bus.close(TOPIC_SELLERS).await?;
@@ -128,7 +142,7 @@ pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
     );
     let q = SellerQuery {
         min_risk: a.min_risk,
-        marketplace: Some(a.marketplace.clone()),
+        marketplace: a.input.is_none().then(|| a.marketplace.clone()),
         limit: a.top,
         ..Default::default()
     };

@@ -1,0 +1,316 @@
+//! The cross-border report over a known data set written through the store API:
+//! - `counts_filters_and_files`: the asserted counts per country, marketplace and kind of scam;
+//!   filters by country; the manifest's hashes verify; a second run is byte-identical; the STIX
+//!   bundles pass the independent `stix2` check.
+//! - `html_renders_with_charts_in_chromium`: headless Chromium's screenshot shows the charts.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use chrono::{DateTime, TimeZone, Utc};
+use sha2::{Digest, Sha256};
+use soi_model::{Listing, Reason, Scored, Seller, Verdict};
+use soi_report::{cross_border, ReportParams};
+use soi_store::{SqliteStore, Store, Tlp};
+
+fn day(m: u32, d: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, m, d, 9, 30, 0).single().unwrap()
+}
+
+fn row(
+    mkt: &str,
+    seller: (&str, &str, bool),
+    id: &str,
+    risk: f64,
+    codes: &[&str],
+    at: DateTime<Utc>,
+) -> Scored {
+    let (sid, country, cross) = seller;
+    let s = Seller {
+        id: sid.into(),
+        marketplace: mkt.into(),
+        name: Some(format!("Cửa hàng {sid} <b>&")),
+        country: Some(country.into()),
+        ship_from: Some(country.into()),
+        cross_border: cross,
+        ..Default::default()
+    };
+    let reasons = codes
+        .iter()
+        .map(|c| Reason {
+            code: c.to_string(),
+            message: format!("{c}"),
+            message_vi: format!("lý do {c}"),
+            field: "description".into(),
+            start: 0,
+            end: 17,
+            evidence: if *c == "blocklisted_domain" {
+                "http://lua-dao.example/pay".into()
+            } else {
+                "zalo 0900 000 101".into()
+            },
+            ..Default::default()
+        })
+        .collect();
+    Scored {
+        listing: Listing {
+            id: id.into(),
+            marketplace: mkt.into(),
+            title: format!("Tin {id} hàng chính hãng"),
+            url: Some(format!("https://{mkt}.example/p/{id}")),
+            observed_at: Some(at),
+            evidence_sha256: Some(hex::encode(Sha256::digest(id.as_bytes()))),
+            seller: Some(s),
+            ..Default::default()
+        },
+        verdict: Verdict {
+            listing_id: id.into(),
+            marketplace: mkt.into(),
+            seller_id: Some(sid.into()),
+            risk,
+            reasons,
+            model: "test".into(),
+            scored_at: at,
+            ..Default::default()
+        },
+    }
+}
+
+async fn known_store(dir: &Path) -> SqliteStore {
+    let cn1 = ("cn1", "CN", true);
+    let cn2 = ("cn2", "CN", true);
+    let kr1 = ("kr1", "KR", true);
+    let vn1 = ("vn1", "VN", false);
+    let oc = &["off_platform_contact", "cross_border_posing_local"][..];
+    let bg = &["blocklisted_domain", "genuine_claim_low_price"][..];
+    let store = SqliteStore::open(&dir.join("soi.db")).unwrap();
+    store
+        .put_scored(vec![
+            row("shopee", cn1, "1", 0.91, oc, day(11, 2)),
+            row("shopee", cn1, "2", 0.88, oc, day(11, 5)),
+            row("shopee", cn1, "3", 0.97, oc, day(11, 5)),
+            row("shopee", cn1, "4", 0.20, oc, day(11, 6)), // not flagged
+            row("shopee", cn1, "5", 0.95, oc, day(10, 15)), // before the period
+            row("lazada", cn2, "6", 0.99, bg, day(11, 20)),
+            row("lazada", cn2, "7", 0.70, bg, day(11, 21)),
+            row("shopee", kr1, "8", 0.80, &["fake_giveaway"], day(11, 10)),
+            row("shopee", vn1, "9", 0.99, oc, day(11, 10)), // local seller
+            row("shopee", vn1, "10", 0.99, oc, day(11, 11)),
+        ])
+        .await
+        .unwrap();
+    store
+}
+
+fn params(country: Option<&str>) -> ReportParams {
+    ReportParams {
+        from: Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).single().unwrap(),
+        to: Utc.with_ymd_and_hms(2026, 12, 1, 0, 0, 0).single().unwrap(),
+        country: country.map(str::to_string),
+        marketplace: None,
+        min_risk: 0.5,
+        tlp: Tlp::Amber,
+    }
+}
+
+fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p.strip_prefix(dir).unwrap().to_string_lossy().to_string();
+                out.insert(rel, std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    out
+}
+
+fn json(path: PathBuf) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
+
+#[tokio::test]
+async fn counts_filters_and_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = known_store(tmp.path()).await;
+    let out = tmp.path().join("r1");
+    let seen = std::sync::Mutex::new(Vec::new());
+    let progress = |p: &soi_report::Progress| seen.lock().unwrap().push((p.done, p.total));
+    let sum = cross_border(&store, &params(None), &out, &progress)
+        .await
+        .unwrap();
+    let c: Vec<_> = sum
+        .countries
+        .iter()
+        .map(|c| (c.country.as_str(), c.sellers, c.listings))
+        .collect();
+    assert_eq!(c, [("CN", 2, 5), ("KR", 1, 1)]);
+    let seen = seen.into_inner().unwrap();
+    assert_eq!(
+        seen.last(),
+        Some(&(sum.files, sum.files)),
+        "progress reaches the end"
+    );
+
+    let cn = json(out.join("CN/summary.json"));
+    assert_eq!(cn["by_marketplace"]["shopee"], serde_json::json!([1, 3]));
+    assert_eq!(cn["by_marketplace"]["lazada"], serde_json::json!([1, 2]));
+    assert_eq!(cn["by_reason"]["off_platform_contact"], 3);
+    assert_eq!(cn["by_reason"]["blocklisted_domain"], 2);
+    assert_eq!(cn["over_time"]["2026-11-05"], 2);
+    let d = &cn["dossiers"][0];
+    assert_eq!(d["seller"]["id"], "cn2", "lazada sorts before shopee");
+    assert_eq!(d["first_seen"], "2026-11-20T09:30:00Z");
+    assert_eq!(d["last_seen"], "2026-11-21T09:30:00Z");
+    let sellers_csv =
+        String::from_utf8(std::fs::read(out.join("CN/sellers.csv")).unwrap()).unwrap();
+    assert_eq!(sellers_csv.lines().count(), 3);
+    let listings_csv =
+        String::from_utf8(std::fs::read(out.join("CN/listings.csv")).unwrap()).unwrap();
+    assert_eq!(
+        listings_csv.lines().count(),
+        1 + 5 * 2,
+        "one line per listing reason"
+    );
+    let html = String::from_utf8(std::fs::read(out.join("CN/report.html")).unwrap()).unwrap();
+    assert!(html.contains("Tóm tắt") && html.contains("Summary"));
+    assert!(
+        html.contains("Cửa hàng cn1 &lt;b&gt;&amp;"),
+        "names are escaped"
+    );
+    assert!(!html.contains("<script") && !html.contains("http://www.w3.org/2000/svg\" href"));
+    assert!(out.join("KR/dossiers/shopee--kr1.html").exists());
+
+    // The manifest's hashes verify and cover every other file.
+    let m = json(out.join("manifest.json"));
+    let all = files(&out);
+    let listed = m["files"].as_array().unwrap();
+    assert_eq!(listed.len(), all.len() - 1);
+    for f in listed {
+        let path = f["path"].as_str().unwrap();
+        let bytes = &all[path];
+        assert_eq!(
+            f["sha256"].as_str().unwrap(),
+            hex::encode(Sha256::digest(bytes)),
+            "{path}"
+        );
+        assert_eq!(f["bytes"].as_u64().unwrap() as usize, bytes.len());
+    }
+
+    // Same data, second run: byte-identical.
+    let out2 = tmp.path().join("r2");
+    cross_border(&store, &params(None), &out2, &|_| {})
+        .await
+        .unwrap();
+    assert_eq!(files(&out2), all, "two runs give identical bytes");
+
+    // Filter by country.
+    let out3 = tmp.path().join("r3");
+    let s3 = cross_border(&store, &params(Some("kr")), &out3, &|_| {})
+        .await
+        .unwrap();
+    assert_eq!(s3.countries.len(), 1);
+    assert!(!out3.join("CN").exists());
+
+    check_stix(&out);
+}
+
+fn check_stix(dir: &Path) {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../soi-alert/tests/check_stix.py");
+    let out = Command::new("python3")
+        .arg(&script)
+        .arg(dir)
+        .output()
+        .unwrap_or_else(|e| panic!("python3 is needed ({e}); run deploy/install-test-tools.sh"));
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "stix2 rejected a report bundle (run deploy/install-test-tools.sh if stix2 is missing):\n{text}");
+    eprintln!("{}", text.trim());
+}
+
+fn chromium() -> PathBuf {
+    for name in ["chromium", "chromium-browser"] {
+        if let Ok(o) = Command::new("which").arg(name).output() {
+            if o.status.success() {
+                return PathBuf::from(String::from_utf8_lossy(&o.stdout).trim());
+            }
+        }
+    }
+    panic!("headless Chromium is needed for the report rendering test; run deploy/install-test-tools.sh");
+}
+
+#[tokio::test]
+async fn html_renders_with_charts_in_chromium() {
+    let browser = chromium();
+    let tmp = tempfile::tempdir().unwrap();
+    let store = known_store(tmp.path()).await;
+    let out = tmp.path().join("r");
+    cross_border(&store, &params(None), &out, &|_| {})
+        .await
+        .unwrap();
+    let page = out.join("CN/report.html");
+    let png_path = tmp.path().join("shot.png");
+    let status = Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--hide-scrollbars",
+        ])
+        .arg(format!(
+            "--user-data-dir={}",
+            tmp.path().join("profile").display()
+        ))
+        .arg(format!("--screenshot={}", png_path.display()))
+        .arg("--window-size=1200,1600")
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .unwrap();
+    assert!(
+        png_path.exists(),
+        "chromium wrote no screenshot: {}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let decoder = png::Decoder::new(std::io::BufReader::new(
+        std::fs::File::open(&png_path).unwrap(),
+    ));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let channels = info.color_type.samples();
+    let (mut red, mut blue, mut ink) = (0usize, 0usize, 0usize);
+    for px in buf[..info.buffer_size()].chunks(channels) {
+        let (r, g, b) = (px[0] as i32, px[1] as i32, px[2] as i32);
+        if (r - 0xc0).abs() < 24 && (g - 0x39).abs() < 24 && (b - 0x2b).abs() < 24 {
+            red += 1; // bar charts
+        } else if (r - 0x2e).abs() < 24 && (g - 0x6d).abs() < 24 && (b - 0xa4).abs() < 24 {
+            blue += 1; // the over-time chart
+        } else if r < 100 && g < 100 && b < 100 {
+            ink += 1; // text
+        }
+    }
+    eprintln!(
+        "screenshot {}x{}: bar pixels {red}, column pixels {blue}, text pixels {ink}",
+        info.width, info.height
+    );
+    assert!(red > 5_000, "bar charts not visible ({red} bar pixels)");
+    assert!(
+        blue > 2_000,
+        "time chart not visible ({blue} column pixels)"
+    );
+    assert!(ink > 5_000, "text not visible ({ink} dark pixels)");
+}

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Tools the alert and report tests call as independent checkers:
+#  - Python's `stix2` package (OASIS), which validates every STIX 2.1 bundle the tests produce;
+#  - Debian's `chromium`, which renders report HTML headless for a screenshot check.
+# Idempotent: installs only what is missing. Run as root (apt-get) or with sudo.
+set -euo pipefail
+SUDO=""
+if [ "$(id -u)" != 0 ] && command -v sudo >/dev/null; then SUDO=sudo; fi
+
+if ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null; then
+  echo "== installing chromium (apt)"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium
+fi
+if ! command -v python3 >/dev/null; then
+  echo "== installing python3 (apt)"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3 python3-pip
+fi
+if ! python3 -c 'import stix2' 2>/dev/null; then
+  echo "== installing stix2 (pip)"
+  python3 -m pip install --quiet stix2 || python3 -m pip install --quiet --break-system-packages stix2
+fi
+echo "test tools ready: $(command -v chromium || command -v chromium-browser), python3 stix2 $(python3 -c 'import stix2; print(stix2.__version__)')"
