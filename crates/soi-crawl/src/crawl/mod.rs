@@ -1,19 +1,23 @@
-//! The crawl loop: seeds and sitemaps in, pages fetched politely, listings and sellers out on
-//! the bus, every page into the evidence store.
+//! The crawl: seeds and sitemaps in, pages fetched politely, listings and sellers out on the bus,
+//! every page into the evidence store. This file holds the options, the report and what every
+//! source shares (state, evidence, emitting); `pages`, `sitemap` and `api` hold one source each.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+mod api;
+mod pages;
+mod sitemap;
+
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::time::Duration;
 
-use futures::stream::{FuturesUnordered, StreamExt};
 use serde::Serialize;
 use soi_bus::{Publisher, TOPIC_LISTINGS, TOPIC_SELLERS};
 use soi_model::{Envelope, Kind, Listing, Seller};
 use url::Url;
 
-use crate::config::{ApiKind, ApiSource, Compiled};
+use crate::config::Compiled;
 use crate::evidence::EvidenceStore;
-use crate::extract::{self, Ctx};
+use crate::extract;
 use crate::fetch::{FetchSettings, Fetched, Fetcher, Validators};
 use crate::state::{CrawlState, PageState};
 use crate::urls::canonical;
@@ -302,73 +306,6 @@ impl Run<'_> {
         ))
     }
 
-    async fn pages(&mut self, fetcher: &Fetcher, seeds: Vec<Url>) -> Result<(), CrawlError> {
-        let mut queue: VecDeque<Url> = VecDeque::new();
-        let mut seen: HashSet<String> = HashSet::new();
-        for s in seeds {
-            let s = self.canonical(&s);
-            if seen.insert(s.to_string()) {
-                queue.push_back(s);
-            }
-        }
-        let concurrency = self.c.config.limits.concurrency.max(1);
-        let mut inflight = FuturesUnordered::new();
-        loop {
-            while inflight.len() < concurrency && self.fetched_or_tried < self.budget {
-                let Some(url) = queue.pop_front() else { break };
-                self.fetched_or_tried += 1;
-                let cond = self.validators(&url);
-                inflight.push(async move {
-                    let r = fetcher.get(&url, cond.as_ref()).await;
-                    (url, r)
-                });
-            }
-            self.queue_len = queue.len();
-            let Some((url, result)) = inflight.next().await else {
-                break;
-            };
-            match result {
-                Err(e) => self.fail(&url, e),
-                Ok(f) => {
-                    let (sha, fresh, body) = self.settle(&url, &f)?;
-                    let role = extract::role(&self.c, &url);
-                    let html = extract::charset::decode(&body, f.content_type());
-                    let page = extract::extract_page(&self.c, &f.url, &html, role);
-                    for link in &page.links {
-                        let u = self.canonical(&link.url);
-                        if fetcher.check(&u).is_err() || !self.follow(&u, link.rel_next) {
-                            continue;
-                        }
-                        if seen.insert(u.to_string()) {
-                            queue.push_back(u);
-                        }
-                    }
-                    if fresh {
-                        if !f.content_type().is_empty() && !f.content_type().contains("html") {
-                            self.problem(&url, format!("not an HTML page ({})", f.content_type()));
-                        }
-                        for p in page.problems {
-                            self.problem(&url, p);
-                        }
-                        self.emit(page.listings, page.sellers, &sha, f.fetched_at)
-                            .await?;
-                    }
-                }
-            }
-            self.queue_len = queue.len();
-            self.tick();
-        }
-        if !queue.is_empty() {
-            self.report.budget_exhausted = true;
-            tracing::warn!(
-                left = queue.len(),
-                budget = self.budget,
-                "page budget spent"
-            );
-        }
-        Ok(())
-    }
-
     fn problem(&mut self, url: &Url, message: String) {
         tracing::warn!(%url, %message, "page problem");
         self.report.problems.push(PageIssue {
@@ -435,127 +372,4 @@ impl Run<'_> {
         }
         Ok(())
     }
-
-    /// `<loc>` URLs of a sitemap (sitemap indexes followed one level).
-    async fn sitemap(&mut self, fetcher: &Fetcher, url: &str) -> Vec<Url> {
-        let mut out = vec![];
-        let mut todo = vec![(url.to_string(), 0)];
-        while let Some((u, depth)) = todo.pop() {
-            let Ok(parsed) = Url::parse(&u) else {
-                continue;
-            };
-            if self.fetched_or_tried >= self.budget {
-                break;
-            }
-            self.fetched_or_tried += 1;
-            match fetcher.get(&parsed, None).await {
-                Err(e) => self.fail(&parsed, e),
-                Ok(f) => {
-                    let stored = self.evidence.put(
-                        f.url.as_str(),
-                        f.status,
-                        &f.headers,
-                        &f.body,
-                        f.fetched_at,
-                    );
-                    if let Err(e) = stored {
-                        tracing::warn!(%u, error = %e, "sitemap not stored as evidence");
-                    }
-                    let text = String::from_utf8_lossy(&f.body);
-                    let is_index = text.contains("<sitemapindex");
-                    for loc in locs(&text) {
-                        if is_index && depth < 2 {
-                            todo.push((loc, depth + 1));
-                        } else if let Ok(x) = Url::parse(&loc) {
-                            out.push(x);
-                        }
-                    }
-                }
-            }
-        }
-        out
-    }
-
-    async fn api(&mut self, fetcher: &Fetcher, api: &ApiSource) -> Result<(), CrawlError> {
-        let cfg = self.c.config.clone();
-        for page in api.start_page..api.start_page.saturating_add(api.pages) {
-            if self.fetched_or_tried >= self.budget {
-                self.report.budget_exhausted = true;
-                break;
-            }
-            let raw = cfg
-                .expand(&api.url, Some(&self.base))
-                .replace("{page}", &page.to_string());
-            let Ok(url) = Url::parse(&raw) else {
-                self.report.errors.push(PageIssue {
-                    url: raw,
-                    message: "not a URL".into(),
-                });
-                break;
-            };
-            let url = self.canonical(&url);
-            self.fetched_or_tried += 1;
-            let cond = self.validators(&url);
-            let f = match fetcher.get(&url, cond.as_ref()).await {
-                Ok(f) => f,
-                Err(e) => {
-                    self.fail(&url, e);
-                    break;
-                }
-            };
-            let (sha, fresh, body) = self.settle(&url, &f)?;
-            let doc: serde_json::Value = match serde_json::from_slice(&body) {
-                Ok(d) => d,
-                Err(e) => {
-                    self.problem(
-                        &url,
-                        format!("API `{}` answered invalid JSON: {e}", api.name),
-                    );
-                    break;
-                }
-            };
-            let items = extract::api::page_items(&doc, api);
-            if items.is_empty() {
-                break;
-            }
-            if !fresh {
-                self.tick();
-                continue;
-            }
-            let ctx = Ctx {
-                marketplace: &cfg.id,
-                country: &cfg.country,
-                currency: cfg.currency.as_deref(),
-                page_url: &f.url,
-            };
-            let (mut listings, mut sellers, mut problems) = (vec![], vec![], vec![]);
-            for item in items {
-                match api.kind {
-                    ApiKind::Listing => match extract::api::listing(item, api, &ctx, &self.base) {
-                        Ok(l) => listings.push(l),
-                        Err(e) => problems.push(e),
-                    },
-                    ApiKind::Seller => match extract::api::seller(item, api, &ctx) {
-                        Ok(s) => sellers.push(s),
-                        Err(e) => problems.push(e),
-                    },
-                }
-            }
-            for p in problems {
-                self.problem(&url, format!("API `{}`: {p}", api.name));
-            }
-            self.emit(listings, sellers, &sha, f.fetched_at).await?;
-            self.tick();
-        }
-        Ok(())
-    }
-}
-
-/// The `<loc>` values of a sitemap.
-fn locs(xml: &str) -> Vec<String> {
-    xml.split("<loc>")
-        .skip(1)
-        .filter_map(|p| p.split_once("</loc>").map(|(a, _)| a.trim()))
-        .map(|s| s.replace("&amp;", "&"))
-        .collect()
 }
