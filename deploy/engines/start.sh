@@ -25,8 +25,10 @@ start_kafka() {
   running "$pid" && return 0
   command -v tansu >/dev/null || { echo "tansu not installed: run deploy/engines/install.sh" >&2; exit 1; }
   local url="tcp://127.0.0.1:${SOI_KAFKA_PORT}"
-  nohup tansu broker --listener-url "$url" --advertised-listener-url "$url" \
-    --storage-engine "sqlite://$SOI_ENGINES_DIR/kafka.db" >>"$SOI_ENGINES_DIR/kafka.log" 2>&1 &
+  # Tansu reads the SQLite path relative to its working directory.
+  (cd "$SOI_ENGINES_DIR" && exec nohup tansu broker --listener-url "$url" \
+    --advertised-listener-url "$url" --storage-engine "sqlite://kafka.db" \
+    >>"$SOI_ENGINES_DIR/kafka.log" 2>&1) &
   echo $! >"$pid"
   wait_port kafka "$SOI_KAFKA_PORT" 30
   echo "kafka (tansu) on 127.0.0.1:${SOI_KAFKA_PORT}"

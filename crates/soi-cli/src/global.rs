@@ -2,9 +2,12 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::{bail, Context};
 use clap::Args;
+use soi_clickhouse::{ClickHouseOptions, ClickHouseStore};
+use soi_kafka::{KafkaBus, KafkaOptions};
 use soi_store::{SqliteStore, Store};
 
 #[derive(Args, Debug)]
@@ -12,9 +15,13 @@ pub struct Global {
     /// Folder for soi's state: the embedded store, evidence, dead letters.
     #[arg(long, env = "SOI_HOME", default_value = "var", global = true)]
     pub home: PathBuf,
-    /// Store to use: a SQLite file (`PATH` or `sqlite://PATH`). Default: HOME/soi.db.
+    /// Store to use: a SQLite file (`PATH` or `sqlite://PATH`, default HOME/soi.db) or
+    /// `clickhouse://HOST:PORT/DATABASE`.
     #[arg(long, env = "SOI_STORE", global = true)]
     pub store: Option<String>,
+    /// Bus to use: in-process (default) or `kafka://HOST:PORT[,HOST:PORT]`.
+    #[arg(long, env = "SOI_BUS", global = true)]
+    pub bus: Option<String>,
     /// Folder with marketplace configs, scoring config and the demo site.
     #[arg(
         long,
@@ -51,7 +58,7 @@ impl Global {
         match self.store.as_deref() {
             None => Ok(self.home.join("soi.db")),
             Some(s) if s.contains("://") && !s.starts_with("sqlite://") => {
-                bail!("store `{s}` is not supported by this build (use a SQLite file path)")
+                bail!("store `{s}` is not a SQLite file")
             }
             Some(s) => Ok(PathBuf::from(s.trim_start_matches("sqlite://"))),
         }
@@ -62,5 +69,82 @@ impl Global {
         let store = SqliteStore::open(&path)
             .with_context(|| format!("opening the store {}", path.display()))?;
         Ok(Arc::new(store))
+    }
+
+    /// Where the store is, for messages.
+    pub fn store_label(&self) -> String {
+        match &self.store {
+            Some(s) => s.clone(),
+            None => self.home.join("soi.db").display().to_string(),
+        }
+    }
+
+    /// The configured store: ClickHouse for `clickhouse://`, else the embedded SQLite file.
+    pub async fn connect_store(&self) -> anyhow::Result<Arc<dyn Store>> {
+        match self.store.as_deref() {
+            Some(url) if url.starts_with("clickhouse://") => {
+                let opts = ClickHouseOptions::from_url(url)?;
+                let store = ClickHouseStore::connect(opts)
+                    .await
+                    .with_context(|| format!("connecting to {url}"))?;
+                Ok(Arc::new(store))
+            }
+            Some(url) if url.contains("://") && !url.starts_with("sqlite://") => {
+                bail!("unknown store `{url}`: use a SQLite file path or clickhouse://HOST:PORT/DB")
+            }
+            _ => self.open_store(),
+        }
+    }
+
+    /// The Kafka bus when `--bus kafka://...` is given; `None` means the in-process bus.
+    /// Subscribers end after `idle` without messages (`None`: only on shutdown).
+    pub async fn connect_kafka(
+        &self,
+        idle: Option<Duration>,
+    ) -> anyhow::Result<Option<Arc<KafkaBus>>> {
+        let Some(url) = self.bus.as_deref() else {
+            return Ok(None);
+        };
+        if !url.starts_with("kafka://") {
+            bail!("unknown bus `{url}`: use kafka://HOST:PORT (or leave it out for in-process)");
+        }
+        let mut opts = KafkaOptions::from_url(url)?;
+        opts.idle_timeout = idle;
+        if let Ok(p) = std::env::var("SOI_KAFKA_TOPIC_PREFIX") {
+            opts.topic_prefix = p;
+        }
+        if let Some(n) = std::env::var("SOI_KAFKA_PARTITIONS")
+            .ok()
+            .and_then(|n| n.parse().ok())
+        {
+            opts.partitions = n;
+        }
+        let bus = KafkaBus::connect(opts)
+            .await
+            .with_context(|| format!("connecting to {url}"))?;
+        let bus = Arc::new(bus);
+        let b = bus.clone();
+        tokio::spawn(async move {
+            shutdown_signal().await;
+            eprintln!("shutting down: finishing the current batch");
+            b.shutdown();
+        });
+        Ok(Some(bus))
+    }
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = term => {}
     }
 }

@@ -37,9 +37,18 @@ fn main() -> ExitCode {
     };
     match runtime.block_on(cli.command.exec(&cli.global)) {
         Ok(code) => code,
+        // A reader that stopped early (`soi sellers | head`) is not an error.
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::FAILURE
         }
     }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }

@@ -82,34 +82,45 @@ impl KafkaSubscriber {
 #[async_trait]
 impl Subscriber for KafkaSubscriber {
     async fn next(&mut self) -> Result<Option<Delivery>, BusError> {
-        if *self.shutdown.borrow() {
-            return Ok(None);
-        }
-        let idle = async {
-            match self.idle {
-                Some(d) => tokio::time::sleep(d).await,
-                None => std::future::pending().await,
+        let mut unassigned_waits = 0u32;
+        loop {
+            if *self.shutdown.borrow() {
+                return Ok(None);
             }
-        };
-        let mut stop = self.shutdown.clone();
-        tokio::select! {
-            m = self.consumer.recv() => {
-                let m = m.map_err(|e| BusError::Backend(format!("consume: {e}")))?;
-                Ok(Some(Delivery {
-                    message: Message {
-                        topic: m.topic().to_string(),
-                        key: String::from_utf8_lossy(m.key().unwrap_or_default()).into_owned(),
-                        payload: m.payload().unwrap_or_default().to_vec(),
-                    },
-                    origin: Origin {
-                        topic: m.topic().to_string(),
-                        partition: m.partition(),
-                        offset: m.offset(),
-                    },
-                }))
+            let idle = async {
+                match self.idle {
+                    Some(d) => tokio::time::sleep(d).await,
+                    None => std::future::pending().await,
+                }
+            };
+            let mut stop = self.shutdown.clone();
+            tokio::select! {
+                m = self.consumer.recv() => {
+                    let m = m.map_err(|e| BusError::Backend(format!("consume: {e}")))?;
+                    return Ok(Some(Delivery {
+                        message: Message {
+                            topic: m.topic().to_string(),
+                            key: String::from_utf8_lossy(m.key().unwrap_or_default()).into_owned(),
+                            payload: m.payload().unwrap_or_default().to_vec(),
+                        },
+                        origin: Origin {
+                            topic: m.topic().to_string(),
+                            partition: m.partition(),
+                            offset: m.offset(),
+                        },
+                    }));
+                }
+                _ = idle => {
+                    // Idle only counts once the group gave us partitions: joining a group can
+                    // take longer than the idle period. Give up waiting for that after a while.
+                    let assigned = self.consumer.assignment().map(|a| a.count() > 0).unwrap_or(false);
+                    unassigned_waits += 1;
+                    if assigned || unassigned_waits > 20 {
+                        return Ok(None);
+                    }
+                }
+                _ = stop.wait_for(|s| *s) => return Ok(None),
             }
-            _ = idle => Ok(None),
-            _ = stop.wait_for(|s| *s) => Ok(None),
         }
     }
 

@@ -58,6 +58,11 @@ impl KafkaBus {
         let _ = self.shutdown.send(true);
     }
 
+    /// The publisher, borrowed.
+    pub fn publisher_ref(&self) -> &dyn Publisher {
+        self.producer.as_ref()
+    }
+
     pub fn options(&self) -> &KafkaOptions {
         &self.opts
     }

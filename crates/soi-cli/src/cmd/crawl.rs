@@ -63,7 +63,13 @@ pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
             std::fs::File::create(&a.output).with_context(|| format!("creating {}", a.output))?,
         ))
     };
-    let publisher = JsonLinesPublisher::new(out);
+    let json_lines = JsonLinesPublisher::new(out);
+    // With --bus the listings go onto the distributed bus instead of standard output.
+    let kafka = g.connect_kafka(None).await?;
+    let publisher: &dyn soi_bus::Publisher = match &kafka {
+        Some(k) => k.publisher_ref(),
+        None => &json_lines,
+    };
     let bar = progress::bar(g.quiet, 0, "crawled");
     let b = bar.clone();
     let on_progress = move |p: CrawlProgress| {
@@ -74,7 +80,8 @@ pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
             p.listings, p.sellers, p.unchanged, p.errors
         ));
     };
-    let report = crawl(&config, &opts, &publisher, &evidence, &on_progress).await?;
+    let report = crawl(&config, &opts, publisher, &evidence, &on_progress).await?;
+    publisher.flush().await?;
     bar.finish_and_clear();
     for e in &report.errors {
         eprintln!("error: {}: {}", e.url, e.message);

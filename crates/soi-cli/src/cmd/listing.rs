@@ -20,13 +20,13 @@ pub struct Args {
 }
 
 pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
-    let store = g.open_store()?;
+    let store = g.connect_store().await?;
     let found = store
         .listing(a.marketplace.as_deref(), &a.id)
         .await
         .context("reading the listing")?;
     let Some(detail) = found else {
-        eprintln!("no listing `{}` in {}", a.id, g.store_path()?.display());
+        eprintln!("no listing `{}` in {}", a.id, g.store_label());
         return Ok(ExitCode::from(3));
     };
     let mut out = std::io::stdout().lock();

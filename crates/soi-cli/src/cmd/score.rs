@@ -3,6 +3,10 @@
 //! One output line per input line, in order. A malformed line is reported on stderr with its line
 //! number and answered in place with `{"line": N, "error": "..."}` so the output stays aligned
 //! with the input; the exit status is 2 when any line failed. Blank lines are skipped.
+//!
+//! With `--bus kafka://...` it is the score stage of the distributed pipeline instead: it consumes
+//! `listings.raw` as a member of a consumer group (run several for more throughput) and publishes
+//! scored listings until stopped (Ctrl-C / SIGTERM finish the current batch) or idle.
 
 use std::io::{BufRead, BufWriter, Write};
 use std::path::PathBuf;
@@ -27,6 +31,12 @@ pub struct Args {
     /// Listings scored together (bigger batches use the cores better).
     #[arg(long, default_value_t = 512)]
     batch: usize,
+    /// Stage mode: consumer group of the scorers.
+    #[arg(long, default_value = "soi-score")]
+    group: String,
+    /// Stage mode: stop after this many seconds without messages (default: run until stopped).
+    #[arg(long)]
+    idle_exit: Option<u64>,
 }
 
 enum Line {
@@ -37,8 +47,34 @@ enum Line {
 pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
     let scorer: Arc<dyn Scorer> =
         Arc::from(soi_score::load_default().context("loading the scorer")?);
+    if g.bus.is_some() {
+        return stage(a, g, scorer).await;
+    }
     let quiet = g.quiet;
     tokio::task::spawn_blocking(move || run(&a, scorer.as_ref(), quiet)).await?
+}
+
+/// The score stage on the distributed bus.
+async fn stage(a: Args, g: &Global, scorer: Arc<dyn Scorer>) -> anyhow::Result<ExitCode> {
+    let idle = a.idle_exit.map(std::time::Duration::from_secs);
+    let Some(bus) = g.connect_kafka(idle).await? else {
+        anyhow::bail!("--bus is required for the score stage");
+    };
+    let opts = soi_pipeline::BatchOptions {
+        max: a.batch.max(1),
+        ..Default::default()
+    };
+    let bar = crate::progress::spinner(g.quiet, "scored");
+    let b = bar.clone();
+    let progress = move |r: &soi_pipeline::StageReport| b.set_position(r.processed);
+    let report =
+        soi_pipeline::run_score_stage(bus.as_ref(), &a.group, scorer, opts, &progress).await?;
+    bar.finish();
+    eprintln!(
+        "score stage: received {}, scored {}, dead-lettered {}",
+        report.received, report.processed, report.dead_lettered
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 fn open_input(p: &PathBuf) -> anyhow::Result<Box<dyn BufRead>> {

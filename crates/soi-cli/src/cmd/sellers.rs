@@ -47,7 +47,7 @@ pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
     if !(0.0..=1.0).contains(&a.min_risk) {
         anyhow::bail!("--min-risk must be between 0 and 1, got {}", a.min_risk);
     }
-    let store = g.open_store()?;
+    let store = g.connect_store().await?;
     let q = SellerQuery {
         min_risk: a.min_risk,
         marketplace: a.marketplace,

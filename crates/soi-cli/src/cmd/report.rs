@@ -1,0 +1,100 @@
+//! `soi report cross-border`: the batch report about foreign sellers for agencies abroad.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use chrono::{DateTime, NaiveDate, Utc};
+use clap::Subcommand;
+use soi_report::{cross_border, ReportParams};
+use soi_store::{SqliteStore, Tlp};
+
+use crate::global::Global;
+use crate::progress;
+
+#[derive(clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    kind: Kind,
+}
+
+#[derive(Subcommand)]
+enum Kind {
+    /// Per foreign seller country: a summary and a dossier per seller (HTML, CSV, JSON, STIX,
+    /// manifest with sha256). The same data gives byte-identical files.
+    CrossBorder {
+        /// First day (YYYY-MM-DD, UTC) or an RFC 3339 time.
+        #[arg(long)]
+        from: String,
+        /// Day after the last (exclusive; YYYY-MM-DD, UTC) or an RFC 3339 time.
+        #[arg(long)]
+        to: String,
+        /// Only sellers registered in this country (ISO alpha-2).
+        #[arg(long)]
+        country: Option<String>,
+        #[arg(long)]
+        marketplace: Option<String>,
+        /// Listings at or above this risk count as flagged.
+        #[arg(long, default_value_t = 0.5)]
+        min_risk: f64,
+        /// Sharing marking: clear, green, amber, red.
+        #[arg(long, default_value = "amber")]
+        tlp: String,
+        /// Output folder.
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+fn parse_time(s: &str) -> anyhow::Result<DateTime<Utc>> {
+    if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        return Ok(d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc());
+    }
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .with_context(|| format!("`{s}` is neither YYYY-MM-DD nor an RFC 3339 time"))
+}
+
+pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
+    let Kind::CrossBorder {
+        from,
+        to,
+        country,
+        marketplace,
+        min_risk,
+        tlp,
+        out,
+    } = a.kind;
+    let p = ReportParams {
+        from: parse_time(&from)?,
+        to: parse_time(&to)?,
+        country: country.map(|c| c.to_ascii_uppercase()),
+        marketplace,
+        min_risk,
+        tlp: Tlp::parse(&tlp).with_context(|| format!("unknown TLP `{tlp}`"))?,
+    };
+    let path = g.store_path()?;
+    let store = SqliteStore::open(&path)
+        .with_context(|| format!("opening the store {}", path.display()))?;
+    let bar = progress::bar(g.quiet, 0, "report");
+    let progress = |p: &soi_report::Progress| {
+        bar.set_length(p.total as u64);
+        bar.set_position(p.done as u64);
+        bar.set_message(p.path.clone());
+    };
+    let sum = cross_border(&store, &p, &out, &progress).await?;
+    bar.finish_and_clear();
+    for c in &sum.countries {
+        println!(
+            "{}: {} flagged sellers, {} flagged listings",
+            c.country, c.sellers, c.listings
+        );
+    }
+    println!(
+        "{} files in {} (manifest {})",
+        sum.files,
+        out.display(),
+        sum.manifest.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
