@@ -3,8 +3,9 @@
 
 use crate::fusion::sigmoid;
 
-/// Fits Platt's `(a, b)` on logits `z` and 0/1 labels by Newton's method on the log loss, with
-/// Platt's smoothed targets. Returns `(1, 0)` when the data cannot support a fit.
+/// Fits Platt's `(a, b)` on logits `z` and 0/1 labels by damped Newton steps with a backtracking
+/// line search on the log loss, using Platt's smoothed targets (so separable data stays finite).
+/// Returns `(1, 0)` when the data cannot support a fit.
 pub fn platt(z: &[f64], y: &[usize]) -> (f64, f64) {
     let pos = y.iter().filter(|&&v| v == 1).count() as f64;
     let neg = y.len() as f64 - pos;
@@ -12,14 +13,26 @@ pub fn platt(z: &[f64], y: &[usize]) -> (f64, f64) {
         return (1.0, 0.0);
     }
     let (t1, t0) = ((pos + 1.0) / (pos + 2.0), 1.0 / (neg + 2.0));
+    let target = |yi: usize| if yi == 1 { t1 } else { t0 };
+    let loss = |a: f64, b: f64| -> f64 {
+        z.iter()
+            .zip(y)
+            .map(|(&zi, &yi)| {
+                let f = a * zi + b;
+                let t = target(yi);
+                // -(t log p + (1-t) log(1-p)), computed stably.
+                f.max(0.0) - f * t + (-f.abs()).exp().ln_1p()
+            })
+            .sum()
+    };
     let (mut a, mut b) = (1.0f64, 0.0f64);
+    let mut cur = loss(a, b);
     for _ in 0..100 {
-        let (mut ga, mut gb, mut haa, mut hab, mut hbb) = (0.0, 0.0, 1e-9, 0.0, 1e-9);
+        let (mut ga, mut gb, mut haa, mut hab, mut hbb) = (0.0, 0.0, 1e-6, 0.0, 1e-6);
         for (&zi, &yi) in z.iter().zip(y) {
-            let t = if yi == 1 { t1 } else { t0 };
             let p = sigmoid(a * zi + b);
-            let d = p - t;
-            let w = p * (1.0 - p);
+            let d = p - target(yi);
+            let w = (p * (1.0 - p)).max(1e-12);
             ga += d * zi;
             gb += d;
             haa += w * zi * zi;
@@ -27,14 +40,24 @@ pub fn platt(z: &[f64], y: &[usize]) -> (f64, f64) {
             hbb += w;
         }
         let det = haa * hbb - hab * hab;
-        if det.abs() < 1e-12 {
+        if det.abs() < 1e-18 {
             break;
         }
         let da = (hbb * ga - hab * gb) / det;
         let db = (haa * gb - hab * ga) / det;
-        a -= da;
-        b -= db;
-        if da.abs() + db.abs() < 1e-9 {
+        let mut step = 1.0;
+        let mut improved = false;
+        while step > 1e-6 {
+            let (na, nb) = (a - step * da, b - step * db);
+            let l = loss(na, nb);
+            if l.is_finite() && l < cur - 1e-12 {
+                (a, b, cur) = (na, nb, l);
+                improved = true;
+                break;
+            }
+            step /= 2.0;
+        }
+        if !improved || (da.abs() + db.abs()) * step < 1e-9 {
             break;
         }
     }
@@ -124,6 +147,15 @@ mod tests {
         );
         let t = best_threshold(&probs, &y);
         assert!((0.3..=0.7).contains(&t), "t={t}");
+    }
+
+    #[test]
+    fn platt_stays_finite_on_separable_data() {
+        let z = [-3.0, -2.0, -1.0, 1.0, 2.0, 3.0];
+        let y = [0, 0, 0, 1, 1, 1];
+        let (a, b) = platt(&z, &y);
+        assert!(a > 0.0 && a < 20.0 && b.abs() < 5.0, "a={a} b={b}");
+        assert!(sigmoid(a * 1.0 + b) > 0.5 && sigmoid(b - a) < 0.5);
     }
 
     #[test]

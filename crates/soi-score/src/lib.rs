@@ -17,6 +17,7 @@
 //! `soi run`, `soi score` and the distributed scorer call nothing but [`Scorer`], so the scorer
 //! behind it can change without touching the stages. [`load_default`] builds the shipped one.
 
+pub mod bench;
 pub mod calibrate;
 pub mod config;
 mod error;

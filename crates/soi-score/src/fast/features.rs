@@ -22,6 +22,9 @@ pub const META: usize = 4;
 /// Number of namespaces.
 pub const NS: usize = 5;
 
+/// Namespace names as `pipelines/train.toml` spells them.
+pub const NS_NAMES: [&str; NS] = ["word", "bigram", "diac", "char", "meta"];
+
 /// How texts are hashed. Stored in the model's `config.json`; a model only makes sense with the
 /// hashing it was trained with.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -244,13 +247,27 @@ impl HashConfig {
     /// Features of `text` as `(bucket, weight)` with the per-namespace `1/sqrt(count)` weights
     /// already applied (what training feeds the model).
     pub fn weighted(&self, text: &str, s: &mut Scratch, out: &mut Vec<(u32, f32)>) {
+        self.weighted_masked(text, s, out, [true; NS]);
+    }
+
+    /// [`HashConfig::weighted`] keeping only the namespaces in `keep` (a head trained without a
+    /// namespace keeps zero weights there, so scoring needs no mask).
+    pub fn weighted_masked(
+        &self,
+        text: &str,
+        s: &mut Scratch,
+        out: &mut Vec<(u32, f32)>,
+        keep: [bool; NS],
+    ) {
         out.clear();
         let mut ns_of = Vec::new();
         let mut counts = [0usize; NS];
         self.for_each(text, s, |ns, b| {
             counts[ns] += 1;
-            out.push((b, 0.0));
-            ns_of.push(ns as u8);
+            if keep[ns] {
+                out.push((b, 0.0));
+                ns_of.push(ns as u8);
+            }
         });
         let scale: [f32; NS] = std::array::from_fn(|i| {
             if counts[i] > 0 {

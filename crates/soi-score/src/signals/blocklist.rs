@@ -4,7 +4,7 @@
 //! Matching uses the host, its registrable domain and its look-alike skeleton, so
 //! "xn--shpee-kye.vn" and "sh0pee.vn" match what the list and the brand table hold.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use soi_model::Listing;
@@ -16,8 +16,33 @@ use crate::ScoreError;
 /// A loaded blocklist.
 #[derive(Debug, Default)]
 pub struct Blocklist {
+    /// Whole hosts on the list.
     hosts: HashSet<String>,
+    /// Skeletons of those hosts, for disguised spellings.
     skeletons: HashSet<String>,
+    /// Entries with a path (a page on a shared host such as facebook.com): host -> path prefixes.
+    pages: HashMap<String, Vec<String>>,
+    entries: usize,
+}
+
+/// `host` and lower-case path of a URL or domain, without scheme, `www.` or query.
+fn host_and_path(url: &str) -> (String, String) {
+    let host = host_of(url);
+    let s = url.trim();
+    let s = s
+        .strip_prefix("https://")
+        .or_else(|| s.strip_prefix("http://"))
+        .unwrap_or(s);
+    let path = s
+        .find('/')
+        .map(|i| &s[i..])
+        .unwrap_or("")
+        .split(['?', '#'])
+        .next()
+        .unwrap_or("")
+        .trim_end_matches('/')
+        .to_lowercase();
+    (host, path)
 }
 
 /// Brands people imitate, with their real registrable domains.
@@ -62,12 +87,17 @@ impl Blocklist {
     pub fn from_entries<'a>(entries: impl IntoIterator<Item = &'a str>) -> Blocklist {
         let mut b = Blocklist::default();
         for e in entries {
-            let h = host_of(e);
+            let (h, path) = host_and_path(e);
             if h.is_empty() {
                 continue;
             }
-            b.skeletons.insert(skeleton(&h));
-            b.hosts.insert(h);
+            b.entries += 1;
+            if path.is_empty() {
+                b.skeletons.insert(skeleton(&h));
+                b.hosts.insert(h);
+            } else {
+                b.pages.entry(h).or_default().push(path);
+            }
         }
         b
     }
@@ -89,20 +119,34 @@ impl Blocklist {
         Ok(b)
     }
 
+    /// Number of entries loaded.
     pub fn len(&self) -> usize {
-        self.hosts.len()
+        self.entries
     }
 
     pub fn is_empty(&self) -> bool {
-        self.hosts.is_empty()
+        self.entries == 0
     }
 
-    /// Is this host (or its registrable domain, or its look-alike skeleton) listed?
-    pub fn contains(&self, host: &str) -> bool {
-        let host = host_of(host);
-        self.hosts.contains(&host)
-            || self.hosts.contains(registrable(&host))
-            || self.skeletons.contains(&skeleton(&host))
+    /// Is this URL or host listed? A listed host matches itself, its subdomains and disguised
+    /// spellings of it (a host written with look-alike characters whose skeleton is listed); a
+    /// listed page on a shared host matches only that page and below.
+    pub fn contains(&self, url: &str) -> bool {
+        let (host, path) = host_and_path(url);
+        if self.hosts.contains(&host) || self.hosts.contains(registrable(&host)) {
+            return true;
+        }
+        let skel = skeleton(&host);
+        // A plain host that is its own skeleton is judged by the exact match above only, so the
+        // real "shopee.vn" never matches the skeleton of a listed "sh0pee.vn".
+        if skel != host && self.skeletons.contains(&skel) {
+            return true;
+        }
+        self.pages.get(&host).is_some_and(|prefixes| {
+            prefixes
+                .iter()
+                .any(|p| path == *p || path.starts_with(&format!("{p}/")))
+        })
     }
 }
 
@@ -122,7 +166,8 @@ pub(crate) fn domains(l: &Listing, fields: &[FieldText<'_>], bl: Option<&Blockli
     let mut seen_brand = false;
     for f in fields {
         for e in f.entities.iter().filter(|e| e.kind == EntityKind::Url) {
-            if !seen_block && bl.is_some_and(|b| b.contains(&e.value)) {
+            let written = soi_model::char_slice(f.text, e.start, e.end);
+            if !seen_block && bl.is_some_and(|b| b.contains(written)) {
                 seen_block = true;
                 out.push(Hit {
                     code: "blocklisted_domain",
@@ -188,12 +233,23 @@ mod tests {
 
     #[test]
     fn matches_host_registrable_and_lookalike() {
-        let b =
-            Blocklist::from_entries(["dangkyshopee.vn", "http://scam-shop.xyz/path", "1.2.3.4"]);
+        let b = Blocklist::from_entries([
+            "dangkyshopee.vn",
+            "scam-shop.xyz",
+            "sh0pee.vn",
+            "https://www.facebook.com/fake.page/",
+            "1.2.3.4",
+        ]);
         assert!(b.contains("https://dangkyshopee.vn/login"));
         assert!(b.contains("m.scam-shop.xyz"));
         assert!(b.contains("dangkysh0pee.vn"));
-        assert!(!b.contains("shopee.vn"));
+        assert!(
+            !b.contains("shopee.vn"),
+            "the real domain is not its look-alike"
+        );
+        assert!(b.contains("facebook.com/fake.page/photos"));
+        assert!(!b.contains("https://facebook.com/honest.shop"));
+        assert!(!b.contains("facebook.com"));
         assert_eq!(imitated_brand("shopee-sale.xyz"), Some("shopee"));
         assert_eq!(imitated_brand("xn--shpee-kye.vn"), Some("shopee"));
         assert_eq!(imitated_brand("shopee.vn"), None);

@@ -9,6 +9,7 @@ use serde::Deserialize;
 use super::data::Example;
 use super::rng::SplitMix;
 use crate::calibrate::{best_threshold, platt, softmax_t, temperature};
+use crate::fast::features::{NS, NS_NAMES};
 use crate::fast::{HashConfig, Scratch};
 use crate::fusion::sigmoid;
 use crate::metrics::macro_f1;
@@ -26,6 +27,31 @@ pub struct HeadParams {
     /// Most features taken from one text (long reviews are cut).
     #[serde(default = "default_max_features")]
     pub max_features: usize,
+    /// After choosing the epoch and calibrating on held-out data, train again on train and
+    /// held-out together for that many epochs (the calibration is kept).
+    #[serde(default)]
+    pub refit: bool,
+    /// Feature namespaces this head learns from (default: all of
+    /// `word`, `bigram`, `diac`, `char`, `meta`).
+    #[serde(default)]
+    pub features: Option<Vec<String>>,
+}
+
+impl HeadParams {
+    fn mask(&self) -> Result<[bool; NS], ScoreError> {
+        let Some(f) = &self.features else {
+            return Ok([true; NS]);
+        };
+        let mut m = [false; NS];
+        for name in f {
+            let i = NS_NAMES
+                .iter()
+                .position(|n| n == name)
+                .ok_or_else(|| ScoreError::Train(format!("unknown feature namespace `{name}`")))?;
+            m[i] = true;
+        }
+        Ok(m)
+    }
 }
 
 fn default_batch() -> usize {
@@ -51,12 +77,12 @@ pub struct TrainedHead {
 
 type Feats = Vec<(u32, f32)>;
 
-fn featurise(hash: &HashConfig, v: &[Example], max: usize) -> Vec<Feats> {
+fn featurise(hash: &HashConfig, v: &[Example], max: usize, mask: [bool; NS]) -> Vec<Feats> {
     let mut s = Scratch::default();
     v.iter()
         .map(|e| {
             let mut f = Vec::new();
-            hash.weighted(&e.text, &mut s, &mut f);
+            hash.weighted_masked(&e.text, &mut s, &mut f, mask);
             f.truncate(max);
             f
         })
@@ -101,27 +127,20 @@ fn select_score(z: &[Vec<f64>], y: &[usize], lanes: usize) -> f64 {
     }
 }
 
-/// Trains one head. `classes` is 2 for a binary head (one logit) or the number of classes.
-pub fn train_head(
-    hash: &HashConfig,
-    train: &[Example],
-    dev: &[Example],
-    classes: usize,
+/// Runs `epochs` epochs of Adam over `feats`, calling `after_epoch(epoch, weights, bias)` after
+/// each. Deterministic for `seed`.
+fn fit(
+    buckets: usize,
+    (feats, labels): (&[Feats], &[usize]),
+    lanes: usize,
     p: &HeadParams,
+    epochs: usize,
     seed: u64,
-) -> Result<TrainedHead, ScoreError> {
-    let dev_dev = Device::Cpu;
-    let lanes = if classes <= 2 { 1 } else { classes };
-    let buckets = hash.buckets();
-    let tf = featurise(hash, train, p.max_features);
-    let df = featurise(hash, dev, p.max_features);
-    let ty: Vec<usize> = train.iter().map(|e| e.label).collect();
-    let dy: Vec<usize> = dev.iter().map(|e| e.label).collect();
-    if train.is_empty() || dev.is_empty() {
-        return Err(ScoreError::Train("empty train or held-out set".into()));
-    }
-    let w = Var::zeros((buckets, lanes), DType::F32, &dev_dev)?;
-    let b = Var::zeros(lanes, DType::F32, &dev_dev)?;
+    mut after_epoch: impl FnMut(usize, Vec<f32>, Vec<f32>),
+) -> Result<(), ScoreError> {
+    let dev = Device::Cpu;
+    let w = Var::zeros((buckets, lanes), DType::F32, &dev)?;
+    let b = Var::zeros(lanes, DType::F32, &dev)?;
     let mut opt = AdamW::new(
         vec![w.clone(), b.clone()],
         ParamsAdamW {
@@ -131,23 +150,27 @@ pub fn train_head(
         },
     )?;
     let mut rng = SplitMix::new(seed);
-    let mut order: Vec<usize> = (0..tf.len()).collect();
-    let mut best: Option<(f64, usize, Vec<f32>, Vec<f32>)> = None;
-    for epoch in 1..=p.epochs {
+    let mut order: Vec<usize> = (0..feats.len()).collect();
+    for epoch in 1..=epochs {
         rng.shuffle(&mut order);
         for chunk in order.chunks(p.batch.max(1)) {
-            let l = chunk.iter().map(|&i| tf[i].len()).max().unwrap_or(1).max(1);
+            let l = chunk
+                .iter()
+                .map(|&i| feats[i].len())
+                .max()
+                .unwrap_or(1)
+                .max(1);
             let n = chunk.len();
             let mut ids = vec![0u32; n * l];
             let mut vals = vec![0f32; n * l];
             for (r, &i) in chunk.iter().enumerate() {
-                for (j, &(bk, v)) in tf[i].iter().enumerate() {
+                for (j, &(bk, v)) in feats[i].iter().enumerate() {
                     ids[r * l + j] = bk;
                     vals[r * l + j] = v;
                 }
             }
-            let ids = Tensor::from_vec(ids, n * l, &dev_dev)?;
-            let vals = Tensor::from_vec(vals, (n, l, 1), &dev_dev)?;
+            let ids = Tensor::from_vec(ids, n * l, &dev)?;
+            let vals = Tensor::from_vec(vals, (n, l, 1), &dev)?;
             let rows = w
                 .as_tensor()
                 .index_select(&ids, 0)?
@@ -157,15 +180,15 @@ pub fn train_head(
                 .sum(1)?
                 .broadcast_add(b.as_tensor())?;
             let loss = if lanes == 1 {
-                let y: Vec<f32> = chunk.iter().map(|&i| ty[i] as f32).collect();
-                let y = Tensor::from_vec(y, (n, 1), &dev_dev)?;
+                let y: Vec<f32> = chunk.iter().map(|&i| labels[i] as f32).collect();
+                let y = Tensor::from_vec(y, (n, 1), &dev)?;
                 // Stable log loss: max(z,0) - z*y + log(1 + exp(-|z|)).
                 let softplus = z.abs()?.neg()?.exp()?.affine(1.0, 1.0)?.log()?;
                 let zy = z.mul(&y)?;
                 z.relu()?.sub(&zy)?.add(&softplus)?.mean_all()?
             } else {
-                let y: Vec<u32> = chunk.iter().map(|&i| ty[i] as u32).collect();
-                let y = Tensor::from_vec(y, n, &dev_dev)?;
+                let y: Vec<u32> = chunk.iter().map(|&i| labels[i] as u32).collect();
+                let y = Tensor::from_vec(y, n, &dev)?;
                 let logp = candle_nn::ops::log_softmax(&z, D::Minus1)?;
                 logp.gather(&y.unsqueeze(1)?, 1)?.neg()?.mean_all()?
             };
@@ -173,13 +196,51 @@ pub fn train_head(
         }
         let wv: Vec<f32> = w.as_tensor().flatten_all()?.to_vec1()?;
         let bv: Vec<f32> = b.as_tensor().to_vec1()?;
-        let score = select_score(&logits(&df, &wv, &bv, lanes), &dy, lanes);
-        tracing::info!(epoch, score = format!("{score:.4}"), "held-out macro-F1");
-        if best.as_ref().is_none_or(|x| score > x.0 + 1e-4) {
-            best = Some((score, epoch, wv, bv));
-        }
+        after_epoch(epoch, wv, bv);
     }
-    let Some((_, best_epoch, weights, bias)) = best else {
+    Ok(())
+}
+
+/// Trains one head. `classes` is 2 for a binary head (one logit) or the number of classes.
+///
+/// The epoch is chosen on the held-out set, which then calibrates the head (Platt or
+/// temperature) and sets its threshold. With `refit`, the head is then trained again on train
+/// and held-out together for the chosen number of epochs, keeping that calibration.
+pub fn train_head(
+    hash: &HashConfig,
+    train: &[Example],
+    dev: &[Example],
+    classes: usize,
+    p: &HeadParams,
+    seed: u64,
+) -> Result<TrainedHead, ScoreError> {
+    let lanes = if classes <= 2 { 1 } else { classes };
+    let buckets = hash.buckets();
+    if train.is_empty() || dev.is_empty() {
+        return Err(ScoreError::Train("empty train or held-out set".into()));
+    }
+    let mask = p.mask()?;
+    let tf = featurise(hash, train, p.max_features, mask);
+    let df = featurise(hash, dev, p.max_features, mask);
+    let ty: Vec<usize> = train.iter().map(|e| e.label).collect();
+    let dy: Vec<usize> = dev.iter().map(|e| e.label).collect();
+    let mut best: Option<(f64, usize, Vec<f32>, Vec<f32>)> = None;
+    fit(
+        buckets,
+        (&tf, &ty),
+        lanes,
+        p,
+        p.epochs,
+        seed,
+        |epoch, wv, bv| {
+            let score = select_score(&logits(&df, &wv, &bv, lanes), &dy, lanes);
+            tracing::info!(epoch, score = format!("{score:.4}"), "held-out macro-F1");
+            if best.as_ref().is_none_or(|x| score > x.0 + 1e-4) {
+                best = Some((score, epoch, wv, bv));
+            }
+        },
+    )?;
+    let Some((_, best_epoch, mut weights, mut bias)) = best else {
         return Err(ScoreError::Train("no epochs".into()));
     };
     let z = logits(&df, &weights, &bias, lanes);
@@ -194,6 +255,29 @@ pub fn train_head(
         let probs = z.iter().map(|v| softmax_t(v, t)).collect();
         (1.0 / t, 0.0, 0.5, probs)
     };
+    if p.refit {
+        let all: Vec<Feats> = tf.iter().chain(df.iter()).cloned().collect();
+        let ay: Vec<usize> = ty.iter().chain(dy.iter()).copied().collect();
+        tracing::info!(
+            epochs = best_epoch,
+            n = all.len(),
+            "refit on train + held-out"
+        );
+        fit(
+            buckets,
+            (&all, &ay),
+            lanes,
+            p,
+            best_epoch,
+            seed ^ 0xa5a5,
+            |e, wv, bv| {
+                if e == best_epoch {
+                    weights = wv;
+                    bias = bv;
+                }
+            },
+        )?;
+    }
     Ok(TrainedHead {
         lanes,
         weights,

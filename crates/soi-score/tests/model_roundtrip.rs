@@ -1,0 +1,174 @@
+//! The fast tier's model folder: hashing is stable, save + load gives the same scores, training is
+//! deterministic for a seed, and `soi eval`'s metrics come out right on a small labelled file.
+
+use soi_score::fast::features::WORD;
+use soi_score::fast::{FastConfig, FastModel, HashConfig, HeadSpec, Scratch, LANES};
+use soi_score::train::{train_head, Example, HeadParams};
+use soi_score::TextTier;
+
+fn small_hash() -> HashConfig {
+    HashConfig {
+        bits: 14,
+        ..HashConfig::default()
+    }
+}
+
+fn head(name: &str, classes: usize, offset: usize) -> HeadSpec {
+    HeadSpec {
+        name: name.into(),
+        classes,
+        offset,
+        calib_a: 1.0,
+        calib_b: 0.0,
+        threshold: 0.5,
+        datasets: vec![],
+        dev_metrics: Default::default(),
+    }
+}
+
+fn model_with(weights: Vec<f32>) -> FastModel {
+    let cfg = FastConfig {
+        name: "test-fast".into(),
+        format: 1,
+        hashing: small_hash(),
+        heads: vec![head("scam", 2, 0), head("review_spam_type", 4, 3)],
+        seed: 1,
+    };
+    FastModel::new(cfg, weights, [0.0; LANES]).unwrap()
+}
+
+/// The WORD bucket of a single word.
+fn word_bucket(w: &str) -> usize {
+    let mut b = None;
+    small_hash().for_each(w, &mut Scratch::default(), |ns, bucket| {
+        if ns == WORD && b.is_none() {
+            b = Some(bucket as usize);
+        }
+    });
+    b.unwrap()
+}
+
+#[test]
+fn save_load_gives_the_same_scores() {
+    let n = small_hash().buckets() * LANES;
+    // Deterministic pseudo-random weights.
+    let w: Vec<f32> = (0..n)
+        .map(|i| ((i * 7919 % 1000) as f32 / 1000.0 - 0.5) * 2.0)
+        .collect();
+    let m = model_with(w);
+    let dir = tempfile::tempdir().unwrap();
+    m.save(dir.path()).unwrap();
+    let a = FastModel::load(dir.path()).unwrap();
+    let b = FastModel::load(dir.path()).unwrap();
+    assert_eq!(a.config(), m.config());
+    for t in [
+        "Hàng chính hãng giá sốc, ib zalo",
+        "Good product",
+        "",
+        "🔥🔥🔥",
+    ] {
+        // Two loads agree exactly; the f16 table stays within rounding of the trained weights.
+        assert_eq!(a.logits(t), b.logits(t));
+        for (x, y) in a.logits(t).iter().zip(m.logits(t).iter()) {
+            assert!((x - y).abs() < 0.02, "{t}: {x} vs {y}");
+        }
+        let p = a.predict(t);
+        assert!(p.scam.is_some_and(|v| (0.0..=1.0).contains(&v)));
+        let dist = p.review_spam_type.unwrap();
+        assert!((dist.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+    }
+}
+
+#[test]
+fn loading_a_missing_or_broken_folder_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(FastModel::load(dir.path()).is_err());
+    std::fs::write(dir.path().join("config.json"), "{not json").unwrap();
+    assert!(FastModel::load(dir.path()).is_err());
+}
+
+#[test]
+fn training_is_deterministic_and_learns() {
+    let mk = |i: usize| {
+        let pos = i.is_multiple_of(2);
+        let text = if pos {
+            format!("chuyển khoản trước để nhận quà {i}")
+        } else {
+            format!("giao hàng nhanh đóng gói đẹp {i}")
+        };
+        Example {
+            text,
+            label: usize::from(pos),
+        }
+    };
+    let train: Vec<Example> = (0..60).map(mk).collect();
+    let dev: Vec<Example> = (60..80).map(mk).collect();
+    let p: HeadParams = toml::from_str("epochs = 3\nlr = 0.05\nbatch = 8\nrefit = true").unwrap();
+    let a = train_head(&small_hash(), &train, &dev, 2, &p, 42).unwrap();
+    let b = train_head(&small_hash(), &train, &dev, 2, &p, 42).unwrap();
+    assert_eq!(a.weights, b.weights);
+    assert_eq!(a.threshold, b.threshold);
+    let correct = a
+        .dev_probs
+        .iter()
+        .zip(&dev)
+        .filter(|(p, e)| usize::from(p[0] > a.threshold) == e.label)
+        .count();
+    assert_eq!(correct, dev.len());
+}
+
+#[test]
+fn eval_on_a_small_labelled_file_gives_known_metrics() {
+    let mut w = vec![0f32; small_hash().buckets() * LANES];
+    // The word "lừa" (folded "lua") pushes the scam head up strongly.
+    w[word_bucket("lừa") * LANES] = 20.0;
+    let m = model_with(w);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("eval.jsonl");
+    // Predictions: 1, 1, 0, 0, 1; gold: 1, 0, 1, 0, 1.
+    std::fs::write(
+        &file,
+        [
+            r#"{"text": "lừa đảo", "label": 1}"#,
+            r#"{"text": "không lừa", "label": 0}"#,
+            r#"{"text": "bình thường", "label": 1}"#,
+            "",
+            r#"{"text": "hello", "label": 0}"#,
+            r#"{"text": "LUA dao", "label": "1"}"#,
+        ]
+        .join("\n"),
+    )
+    .unwrap();
+    let r = soi_score::eval::evaluate_file(&m, "scam", &file).unwrap();
+    assert_eq!(r.n, 5);
+    assert_eq!(r.accuracy, 0.6);
+    assert_eq!(r.precision_pos, 0.6667);
+    assert_eq!(r.recall_pos, 0.6667);
+    assert_eq!(r.f1_pos, 0.6667);
+    // Class 0: p = 1/2, r = 1/2, F1 = 0.5; macro = (0.5 + 2/3) / 2.
+    assert_eq!(r.macro_f1, 0.5833);
+    let json = serde_json::to_value(&r).unwrap();
+    let keys: Vec<&str> = json
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    for k in [
+        "head",
+        "n",
+        "accuracy",
+        "macro_f1",
+        "f1_pos",
+        "precision_pos",
+        "recall_pos",
+        "pr_auc",
+        "ece",
+    ] {
+        assert!(keys.contains(&k), "{k} missing");
+    }
+    assert!(soi_score::eval::evaluate_file(&m, "no_such_head", &file).is_err());
+    std::fs::write(&file, "{\"text\": \"x\"}\n").unwrap();
+    let e = soi_score::eval::evaluate_file(&m, "scam", &file).unwrap_err();
+    assert!(e.to_string().contains(":1"), "{e}");
+}
