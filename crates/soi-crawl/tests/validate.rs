@@ -28,7 +28,7 @@ fn problems_name_file_line_and_what_is_wrong() {
     .unwrap();
     std::fs::write(
         m.join("named.toml"),
-        "id = \"other\"\ncountry = \"VN\"\nseeds = [\"{base}/\"]\n",
+        "id = \"other\"\ncountry = \"VN\"\nseeds = [\"{base}/\"]\n\n\n",
     )
     .unwrap();
     std::fs::write(dir.path().join("scoring.toml"), "a = [1,\n").unwrap();
@@ -66,4 +66,16 @@ fn problems_name_file_line_and_what_is_wrong() {
     );
     assert!(has("`{base}` is used but neither"), "{problems:#?}");
     assert!(has("scoring.toml:"), "{problems:#?}");
+    std::fs::write(
+        m.join("site.toml"),
+        "id = \"site\"\ncountry = \"VN\"\nlocal_site = \"../nowhere\"\nseeds = [\"{base}/\"]\n",
+    )
+    .unwrap();
+    let problems = validate_pipelines(dir.path());
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.line == Some(3) && p.problem.contains("has no index.html")),
+        "{problems:#?}"
+    );
 }

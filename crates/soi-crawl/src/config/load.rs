@@ -45,6 +45,16 @@ fn problems(cfg: &MarketplaceConfig, text: &str, file: &Path) -> Vec<ConfigError
             })
             .collect(),
     };
+    if let Some(site) = &cfg.local_site {
+        let dir = file.parent().unwrap_or(Path::new(".")).join(site);
+        if !dir.join("index.html").is_file() {
+            out.push(ConfigError {
+                file: file.to_path_buf(),
+                line: line_of(text, "local_site"),
+                problem: format!("local_site `{}` has no index.html", dir.display()),
+            });
+        }
+    }
     if let Some(stem) = file.file_stem().and_then(|s| s.to_str()) {
         if stem != cfg.id && file.extension().is_some_and(|e| e == "toml") {
             out.push(ConfigError {
