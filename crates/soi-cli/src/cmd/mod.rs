@@ -5,19 +5,24 @@ use std::process::ExitCode;
 
 use clap::Subcommand;
 
+pub use publish::publish_file;
 pub use run_crawl::crawl_step;
 
 use crate::global::Global;
 
+mod alerts;
 mod bench;
 mod crawl;
 mod eval;
 mod evidence;
 mod listing;
+mod publish;
+mod report;
 mod run;
 mod run_crawl;
 mod score;
 mod sellers;
+mod sink;
 mod train;
 mod validate;
 
@@ -30,8 +35,17 @@ pub enum Command {
     Score(score::Args),
     /// Flagged sellers, riskiest first, with their reasons.
     Sellers(sellers::Args),
+    /// Put JSON Lines listings onto the distributed bus (`listings.raw`).
+    Publish(publish::Args),
+    /// The sink stage of the distributed pipeline: scored listings and sellers from the bus
+    /// into the store.
+    Sink(sink::Args),
     /// One listing: its verdict, every reason with the quoted evidence, the evidence hash.
     Listing(listing::Args),
+    /// Alerts: list them, retry failed deliveries, dispatch the outbox, verify a signature.
+    Alerts(alerts::Args),
+    /// Reports for foreign agencies (cross-border sellers).
+    Report(report::Args),
     /// Crawl one marketplace and print its listings and sellers as JSON Lines.
     Crawl(crawl::Args),
     /// Check every file in the pipelines folder (file, line and problem of each mistake).
@@ -52,7 +66,11 @@ impl Command {
             Command::Run(a) => run::exec(a, g).await,
             Command::Score(a) => score::exec(a, g).await,
             Command::Sellers(a) => sellers::exec(a, g).await,
+            Command::Sink(a) => sink::exec(a, g).await,
+            Command::Publish(a) => publish::exec(a, g).await,
             Command::Listing(a) => listing::exec(a, g).await,
+            Command::Alerts(a) => alerts::exec(a, g).await,
+            Command::Report(a) => report::exec(a, g).await,
             Command::Crawl(a) => crawl::exec(a, g).await,
             Command::Validate(a) => validate::exec(a, g).await,
             Command::Evidence(a) => evidence::exec(a, g).await,
