@@ -60,8 +60,14 @@ impl Dispatcher {
         cfg: &AlertsConfig,
         clock: Arc<dyn Clock>,
     ) -> Result<Self, AlertError> {
+        // Only routes some rule sends to are built (an unused webhook needs no secret).
+        let used: std::collections::BTreeSet<&str> = cfg
+            .rules
+            .iter()
+            .flat_map(|r| r.routes.iter().map(String::as_str))
+            .collect();
         let mut routes = BTreeMap::new();
-        for (name, rc) in &cfg.routes {
+        for (name, rc) in cfg.routes.iter().filter(|(n, _)| used.contains(n.as_str())) {
             routes.insert(
                 name.clone(),
                 RouteEntry {
