@@ -14,12 +14,17 @@ use soi_pipeline::{run_score_stage, run_scored_sink, run_seller_sink, BatchOptio
 use soi_score::Scorer;
 use soi_store::SellerQuery;
 
+use crate::cmd::{crawl_step, publish_file};
 use crate::global::Global;
 use crate::output::{self, Format};
-use crate::{cmd::crawl_step, progress};
+use crate::progress;
 
 #[derive(clap::Args)]
 pub struct Args {
+    /// Score and store the listings of this JSON Lines file (the `soi score` input format)
+    /// instead of crawling.
+    #[arg(long)]
+    pub input: Option<std::path::PathBuf>,
     /// Marketplace config in PIPELINES/marketplaces/NAME.toml. `demo` serves the bundled demo
     /// site locally.
     #[arg(long, default_value = "demo")]
@@ -36,20 +41,33 @@ pub struct Args {
     /// Listings at or above this risk count as flagged.
     #[arg(long, default_value_t = 0.5)]
     pub min_risk: f64,
+    /// With `--bus kafka://...`: the stages stop after this many seconds without messages.
+    #[arg(long, default_value_t = 5)]
+    pub idle_exit: u64,
 }
 
 const GROUP: &str = "soi-run";
 
 pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
-    let store = g.open_store()?;
+    let store = g.connect_store().await?;
     let (store, alerts) = super::alerts::attach(g, store)?;
     let scorer: Arc<dyn Scorer> =
         Arc::from(soi_score::load_default().context("loading the scorer")?);
-    let bus = Arc::new(InProcBus::default());
+    let kafka = g
+        .connect_kafka(Some(std::time::Duration::from_secs(a.idle_exit.max(1))))
+        .await?;
+    let bus: Arc<dyn Bus> = match &kafka {
+        Some(k) => k.clone(),
+        None => Arc::new(InProcBus::default()),
+    };
     let bars = indicatif::MultiProgress::new();
     let opts = BatchOptions::default();
 
-    let dlq = spawn_dead_letter_file(bus.clone(), g.home.join("dead-letters.jsonl")).await?;
+    // On Kafka the dead-letter topic itself keeps them (`soi dlq`); in process, a file does.
+    let dlq = match kafka {
+        Some(_) => None,
+        None => Some(spawn_dead_letter_file(bus.clone(), g.home.join("dead-letters.jsonl")).await?),
+    };
     let scored_bar = bars.add(progress::spinner(g.quiet, "scored"));
     let stored_bar = bars.add(progress::spinner(g.quiet, "stored"));
 
@@ -68,7 +86,7 @@ pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
         run_seller_sink(b.as_ref(), GROUP, st, opts, &|_: &StageReport| {}).await
     });
 
-    let demo = if a.marketplace == "demo" {
+    let demo = if a.marketplace == "demo" && a.input.is_none() {
         let root = g.pipelines.join("demo-site");
         let addr = SocketAddr::from(([127, 0, 0, 1], a.demo_port));
         let (addr, handle) = soi_crawl::serve::StaticServer::start(root.clone(), addr)
@@ -84,7 +102,21 @@ pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
         None
     };
     let base = demo.as_ref().map(|(u, _)| u.clone());
-    let crawled = crawl_step(&a, g, base, bus.publisher().as_ref(), &bars).await;
+    let publisher = bus.publisher();
+    let crawled = match &a.input {
+        Some(path) => {
+            let bar = bars.add(progress::spinner(g.quiet, "read"));
+            publish_file(path, publisher.as_ref(), false, &bar)
+                .await
+                .map(|(ok, bad)| {
+                    format!(
+                        "read {ok} listings from {} ({bad} malformed lines skipped)",
+                        path.display()
+                    )
+                })
+        }
+        None => crawl_step(&a, g, base, publisher.as_ref(), &bars).await,
+    };
     // Whatever happened, end the topics so the stages drain what they have and stop.
     bus.close(TOPIC_LISTINGS).await?;
     bus.close(TOPIC_SELLERS).await?;
@@ -92,7 +124,10 @@ pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
     let stored = sink.await??;
     let seller_rows = sellers.await??;
     bus.close(TOPIC_DLQ).await?;
-    let dead = dlq.await??;
+    let dead = match dlq {
+        Some(d) => d.await??.to_string(),
+        None => format!("on the {TOPIC_DLQ} topic"),
+    };
     scored_bar.finish();
     stored_bar.finish();
     if let Some((_, h)) = demo {
@@ -109,11 +144,11 @@ pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
         counts.listings,
         counts.sellers,
         counts.verdicts,
-        g.store_path()?.display(),
+        g.store_label(),
     );
     let q = SellerQuery {
         min_risk: a.min_risk,
-        marketplace: Some(a.marketplace.clone()),
+        marketplace: a.input.is_none().then(|| a.marketplace.clone()),
         limit: a.top,
         ..Default::default()
     };
@@ -126,7 +161,7 @@ pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
 
 /// Drains the dead-letter topic into a JSON Lines file, so nothing is dropped silently.
 async fn spawn_dead_letter_file(
-    bus: Arc<InProcBus>,
+    bus: Arc<dyn Bus>,
     path: std::path::PathBuf,
 ) -> anyhow::Result<tokio::task::JoinHandle<anyhow::Result<u64>>> {
     let mut sub = bus.subscribe(TOPIC_DLQ, GROUP).await?;
