@@ -49,6 +49,10 @@ fn bench(c: &mut Criterion) {
         group.bench_function(market, |b| {
             b.iter(|| extract_page(&compiled, &url, std::hint::black_box(&html), r))
         });
+        // The HTML parse alone, to see what the rules add on top of it.
+        group.bench_function(format!("{market}/parse-only"), |b| {
+            b.iter(|| scraper::Html::parse_document(std::hint::black_box(&html)))
+        });
     }
     group.finish();
 }
