@@ -214,9 +214,9 @@ pub fn dossier_section(d: &Dossier) -> String {
     fact("Rủi ro cao nhất / Max risk", format!("{:.2}", d.max_risk));
     s.push_str("</table>\n");
     for l in &d.listings {
-        let _ = write!(
+        let _ = writeln!(
             s,
-            "<h3>{} <span class=\"en\">({} · {} · rủi ro / risk {:.2})</span></h3>\n",
+            "<h3>{} <span class=\"en\">({} · {} · rủi ro / risk {:.2})</span></h3>",
             esc(&l.title),
             esc(&format!("{}/{}", l.marketplace, l.id)),
             l.seen_at.format("%Y-%m-%d"),

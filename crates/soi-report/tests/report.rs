@@ -40,7 +40,7 @@ fn row(
         .iter()
         .map(|c| Reason {
             code: c.to_string(),
-            message: format!("{c}"),
+            message: c.to_string(),
             message_vi: format!("lý do {c}"),
             field: "description".into(),
             start: 0,
