@@ -31,6 +31,9 @@ struct ScoreArgs {
     /// Time only this head of the fast tier on labelled texts.
     #[arg(long)]
     head: Option<String>,
+    /// Model folder for --head (default: models/<model of the scoring config>).
+    #[arg(long)]
+    model_dir: Option<PathBuf>,
     /// Threads for the total figure (default: every core).
     #[arg(long)]
     threads: Option<usize>,
@@ -51,7 +54,10 @@ pub async fn exec(a: Args, _g: &Global) -> anyhow::Result<ExitCode> {
     let report = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
         match &a.head {
             Some(head) => {
-                let model = soi_score::load_model(None)?;
+                let model = match &a.model_dir {
+                    Some(d) => soi_score::fast::FastModel::load(d)?,
+                    None => soi_score::load_model(None)?,
+                };
                 let texts = soi_score::eval::read_labelled(&a.input)?;
                 Ok((
                     soi_score::bench::bench_texts(&model, head, &texts, threads, min)?,
