@@ -17,7 +17,8 @@ use sha2::{Digest, Sha256};
 
 use crate::EvidenceError;
 
-/// One fetch of one page.
+/// One fetch of one page. A `304` record stores no body: `sha256` names the body the page
+/// still had.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EvidenceRecord {
     pub sha256: String,
@@ -93,7 +94,33 @@ impl EvidenceStore {
             headers: headers.to_vec(),
             bytes: body.len() as u64,
         };
-        let line = serde_json::to_string(&rec).unwrap_or_default();
+        self.append(&rec)?;
+        Ok(rec)
+    }
+
+    /// Logs a `304 Not Modified` answer: the page at `url` was still the body `sha` at `at`.
+    /// No body is stored; the record points at the earlier one.
+    pub fn log_not_modified(
+        &self,
+        url: &str,
+        headers: &[(String, String)],
+        sha: &str,
+        at: DateTime<Utc>,
+    ) -> Result<EvidenceRecord, EvidenceError> {
+        let rec = EvidenceRecord {
+            sha256: sha.to_string(),
+            url: url.to_string(),
+            fetched_at: at,
+            status: 304,
+            headers: headers.to_vec(),
+            bytes: 0,
+        };
+        self.append(&rec)?;
+        Ok(rec)
+    }
+
+    fn append(&self, rec: &EvidenceRecord) -> Result<(), EvidenceError> {
+        let line = serde_json::to_string(rec).unwrap_or_default();
         let log = self.dir.join("records.jsonl");
         let _guard = self.log.lock().unwrap_or_else(|p| p.into_inner());
         let mut f = OpenOptions::new()
@@ -101,8 +128,7 @@ impl EvidenceStore {
             .append(true)
             .open(&log)
             .map_err(io(&log))?;
-        writeln!(f, "{line}").map_err(io(&log))?;
-        Ok(rec)
+        writeln!(f, "{line}").map_err(io(&log))
     }
 
     /// The stored body with this sha256.

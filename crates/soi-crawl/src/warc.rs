@@ -1,19 +1,22 @@
 //! WARC 1.1 (ISO 28500) export of the evidence store: a `warcinfo` record, then one `response`
 //! record per logged fetch, with the HTTP status line and headers as fetched and the body as
-//! stored. Standard tools (warcio, pywb, wget's readers) read it.
+//! stored, and a `revisit` record (server-not-modified) per `304`, so the archive shows when
+//! a page was confirmed unchanged. Standard tools (warcio, pywb, wget's readers) read it.
 //!
 //! The crawler stores bodies after transfer decoding, so `Content-Encoding`/`Transfer-Encoding`
 //! are dropped and `Content-Length` is set to the stored body's length; digests are sha256 over
 //! exactly the bytes written.
 
+use std::collections::HashMap;
 use std::io::Write;
 
 use sha2::{Digest, Sha256};
 
-use crate::evidence::EvidenceStore;
+use crate::evidence::{EvidenceRecord, EvidenceStore};
 use crate::EvidenceError;
 
-/// Writes every record of `store` to `out` as WARC; returns the number of response records.
+/// Writes every record of `store` to `out` as WARC (`response` records, and `revisit` records
+/// for `304` answers); returns the number of records after the `warcinfo`.
 pub fn export(store: &EvidenceStore, out: &mut dyn Write) -> Result<usize, EvidenceError> {
     let err = |e: std::io::Error| EvidenceError::Io {
         path: store.dir().to_path_buf(),
@@ -39,20 +42,22 @@ pub fn export(store: &EvidenceStore, out: &mut dyn Write) -> Result<usize, Evide
     )
     .map_err(err)?;
     let mut n = 0;
+    let mut first_seen: HashMap<String, (String, String)> = HashMap::new();
     for rec in store.records()? {
+        let date = rec.fetched_at.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+        if rec.status == 304 {
+            write_revisit(out, &rec, &date, first_seen.get(&rec.sha256)).map_err(err)?;
+            n += 1;
+            continue;
+        }
+        first_seen
+            .entry(rec.sha256.clone())
+            .or_insert_with(|| (rec.url.clone(), date.clone()));
         let body = store.body(&rec.sha256)?;
         let mut block = format!("HTTP/1.1 {} {}\r\n", rec.status, reason(rec.status)).into_bytes();
-        for (k, v) in &rec.headers {
-            let lk = k.to_ascii_lowercase();
-            if lk == "content-encoding" || lk == "transfer-encoding" || lk == "content-length" {
-                continue;
-            }
-            block
-                .extend_from_slice(format!("{k}: {}\r\n", v.replace(['\r', '\n'], " ")).as_bytes());
-        }
+        push_headers(&mut block, &rec.headers);
         block.extend_from_slice(format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes());
         block.extend_from_slice(&body);
-        let date = rec.fetched_at.format("%Y-%m-%dT%H:%M:%SZ").to_string();
         write_record(
             out,
             &[
@@ -73,6 +78,50 @@ pub fn export(store: &EvidenceStore, out: &mut dyn Write) -> Result<usize, Evide
         n += 1;
     }
     Ok(n)
+}
+
+/// A `revisit` record (profile server-not-modified) for a `304` answer: the HTTP head only,
+/// pointing at the response that carried the body.
+fn write_revisit(
+    out: &mut dyn Write,
+    rec: &EvidenceRecord,
+    date: &str,
+    original: Option<&(String, String)>,
+) -> std::io::Result<()> {
+    let mut block = b"HTTP/1.1 304 Not Modified\r\n".to_vec();
+    push_headers(&mut block, &rec.headers);
+    block.extend_from_slice(b"\r\n");
+    let mut fields = vec![
+        ("WARC-Type", "revisit".to_string()),
+        (
+            "WARC-Record-ID",
+            record_id(&[&rec.url, &rec.sha256, date, "304"]),
+        ),
+        ("WARC-Date", date.to_string()),
+        ("WARC-Target-URI", rec.url.clone()),
+        (
+            "WARC-Profile",
+            "http://netpreserve.org/warc/1.1/revisit/server-not-modified".into(),
+        ),
+        ("Content-Type", "application/http;msgtype=response".into()),
+        ("WARC-Payload-Digest", format!("sha256:{}", rec.sha256)),
+    ];
+    if let Some((uri, when)) = original {
+        fields.push(("WARC-Refers-To-Target-URI", uri.clone()));
+        fields.push(("WARC-Refers-To-Date", when.clone()));
+    }
+    write_record(out, &fields, &block)
+}
+
+/// The fetched headers, less those describing a transfer encoding the stored body no longer has.
+fn push_headers(block: &mut Vec<u8>, headers: &[(String, String)]) {
+    for (k, v) in headers {
+        let lk = k.to_ascii_lowercase();
+        if lk == "content-encoding" || lk == "transfer-encoding" || lk == "content-length" {
+            continue;
+        }
+        block.extend_from_slice(format!("{k}: {}\r\n", v.replace(['\r', '\n'], " ")).as_bytes());
+    }
 }
 
 fn write_record(

@@ -46,6 +46,15 @@ fn store_with_pages(dir: &std::path::Path) -> EvidenceStore {
             t,
         )
         .unwrap();
+    // A later conditional GET answered 304: logged, pointing at the body it confirms.
+    store
+        .log_not_modified(
+            "http://shop.example/listings/1.html",
+            &h("text/html"),
+            &a.sha256,
+            t,
+        )
+        .unwrap();
     store
 }
 
@@ -54,7 +63,8 @@ fn bodies_are_content_addressed_and_logged() {
     let dir = tempfile::tempdir().unwrap();
     let store = store_with_pages(dir.path());
     let recs = store.records().unwrap();
-    assert_eq!(recs.len(), 3);
+    assert_eq!(recs.len(), 4);
+    assert_eq!((recs[3].status, &recs[3].sha256), (304, &recs[0].sha256));
     let body = store.body(&recs[0].sha256).unwrap();
     assert_eq!(soi_crawl::evidence::sha256_hex(&body), recs[0].sha256);
     let files = walk(&dir.path().join("bodies"));
@@ -81,10 +91,12 @@ fn warc_export_is_well_formed_and_read_by_warcio_when_present() {
     let store = store_with_pages(&dir.path().join("evidence"));
     let mut out = vec![];
     let n = warc::export(&store, &mut out).unwrap();
-    assert_eq!(n, 3);
+    assert_eq!(n, 4);
     let text = String::from_utf8_lossy(&out);
     assert!(text.starts_with("WARC/1.1\r\nWARC-Type: warcinfo\r\n"));
     assert_eq!(text.matches("WARC-Type: response\r\n").count(), 3);
+    assert_eq!(text.matches("WARC-Type: revisit\r\n").count(), 1);
+    assert!(text.contains("WARC-Refers-To-Target-URI: http://shop.example/listings/1.html\r\n"));
     assert!(
         !text.contains("content-encoding"),
         "bodies are stored decoded"
@@ -106,13 +118,18 @@ fn warc_export_is_well_formed_and_read_by_warcio_when_present() {
 import sys
 from warcio.archiveiterator import ArchiveIterator
 n = 0
+revisits = 0
 with open(sys.argv[1], 'rb') as f:
     for r in ArchiveIterator(f, check_digests=True):
+        if r.rec_type == 'revisit':
+            assert r.http_headers.get_statuscode() == '304'
+            revisits += 1
         if r.rec_type == 'response':
             body = r.content_stream().read()
             assert r.http_headers.get_statuscode() == '200'
             assert len(body) > 0
             n += 1
+assert revisits == 1
 print(n)
 "#;
     let out = Command::new("python3")

@@ -279,6 +279,10 @@ impl Run<'_> {
         if f.not_modified {
             self.report.pages_unchanged += 1;
             let sha = prev.map(|p| p.sha256).unwrap_or_default();
+            if !sha.is_empty() {
+                self.evidence
+                    .log_not_modified(f.url.as_str(), &f.headers, &sha, f.fetched_at)?;
+            }
             let body = self.evidence.body(&sha).unwrap_or_default();
             return Ok((sha, self.emit_unchanged && !body.is_empty(), body));
         }
