@@ -41,7 +41,7 @@ pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
             };
             let n = soi_crawl::warc::export(&store, &mut out)?;
             out.flush()?;
-            eprintln!("{n} response records written to {warc}");
+            eprintln!("{n} WARC records (responses, and revisits for 304s) written to {warc}");
         }
         What::List => {
             for r in store.records()? {
