@@ -200,7 +200,7 @@ pub fn dossier_section(d: &Dossier) -> String {
     fact(
         "Đánh giá / Rating",
         s0.rating
-            .map(|r| format!("{r:.1} ({} )", s0.rating_count.unwrap_or(0)))
+            .map(|r| format!("{r:.1} ({})", s0.rating_count.unwrap_or(0)))
             .unwrap_or_default(),
     );
     fact(

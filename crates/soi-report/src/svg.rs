@@ -39,17 +39,17 @@ pub fn columns(title: &str, rows: &[(String, usize)]) -> String {
     let max = rows.iter().map(|r| r.1).max().unwrap_or(0).max(1);
     let n = rows.len().max(1) as f64;
     let (w, plot_h, top) = (600.0, 160.0, 20.0);
-    let col_w = ((w - 40.0) / n).min(60.0);
+    let col_w = ((w - 80.0) / n).min(60.0);
     let mut s = format!(
         "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"230\" \
          viewBox=\"0 0 {w} 230\" role=\"img\" aria-label=\"{t}\"><title>{t}</title>\n\
-         <line x1=\"20\" y1=\"{base}\" x2=\"{w}\" y2=\"{base}\" stroke=\"#555\"/>\n",
+         <line x1=\"60\" y1=\"{base}\" x2=\"{w}\" y2=\"{base}\" stroke=\"#555\"/>\n",
         t = esc(title),
         base = top + plot_h
     );
     for (i, (label, v)) in rows.iter().enumerate() {
         let h = (plot_h * *v as f64 / max as f64).max(2.0);
-        let x = 24.0 + col_w * i as f64;
+        let x = 64.0 + col_w * i as f64;
         let y = top + plot_h - h;
         s.push_str(&format!(
             "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{cw:.1}\" height=\"{h:.1}\" fill=\"{COLUMN}\"/>\

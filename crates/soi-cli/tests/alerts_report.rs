@@ -1,0 +1,148 @@
+//! `soi alerts` and `soi report` through the real binary:
+//! - `demo_run_drops_alerts_once_and_reports_are_identical`: `soi run` on the demo raises alerts
+//!   through the store and drops them under HOME/alerts/outbox; a second run adds none; the
+//!   dropped bundles pass `stix2`; two cross-border reports are byte-identical.
+//! - `verify_accepts_a_signed_payload_and_rejects_tampering`: `soi alerts verify`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn soi(home: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_soi"));
+    c.current_dir(repo_root())
+        .env("SOI_HOME", home)
+        .env_remove("SOI_STORE")
+        .env_remove("RUST_LOG")
+        .arg("--quiet")
+        .stdin(Stdio::null());
+    c
+}
+
+fn run(cmd: &mut Command, code: i32) -> Output {
+    let out = cmd.output().expect("running soi");
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "stdout:\n{}\nstderr:\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+fn files(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let bytes = std::fs::read(&p).unwrap();
+                out.insert(p.strip_prefix(dir).unwrap().to_path_buf(), bytes);
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn demo_run_drops_alerts_once_and_reports_are_identical() {
+    let home = tempfile::tempdir().unwrap();
+    let port = free_port().to_string();
+    let out = run(soi(home.path()).args(["run", "--demo-port", &port]), 0);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("alerts: "), "{stdout}");
+    let drop_dir = home.path().join("alerts/outbox");
+    let first = files(&drop_dir);
+    assert!(first.len() >= 5, "alerts dropped: {}", first.len());
+
+    run(soi(home.path()).args(["run", "--demo-port", &port]), 0);
+    assert_eq!(
+        files(&drop_dir),
+        first,
+        "a second run of the same input raises nothing"
+    );
+
+    let out = run(soi(home.path()).args(["alerts", "list", "--json"]), 0);
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), first.len());
+    assert!(lines
+        .iter()
+        .all(|l| l["status"] == "delivered" && l["route"] == "drop"));
+    let s09 = lines
+        .iter()
+        .any(|l| l["seller_id"] == "s09" && l["rule"] == "cross-border-seller");
+    assert!(
+        s09,
+        "the cross-border demo seller raises a cross-border alert"
+    );
+
+    let script = repo_root().join("crates/soi-alert/tests/check_stix.py");
+    let check = Command::new("python3")
+        .arg(&script)
+        .arg(&drop_dir)
+        .output()
+        .expect("python3 is needed; run deploy/install-test-tools.sh");
+    assert!(
+        check.status.success(),
+        "stix2 (run deploy/install-test-tools.sh if missing): {}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+
+    let report = |dir: &Path| {
+        run(
+            soi(home.path())
+                .args(["report", "cross-border", "--from", "2000-01-01"])
+                .args(["--to", "2100-01-01", "--out"])
+                .arg(dir),
+            0,
+        )
+    };
+    let (r1, r2) = (home.path().join("r1"), home.path().join("r2"));
+    let out = report(&r1);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("CN: 1 flagged sellers"));
+    report(&r2);
+    let a = files(&r1);
+    assert!(a.contains_key(Path::new("CN/dossiers/demo--s09.html")));
+    assert_eq!(a, files(&r2), "byte-identical reports");
+}
+
+#[test]
+fn verify_accepts_a_signed_payload_and_rejects_tampering() {
+    let home = tempfile::tempdir().unwrap();
+    let body = home.path().join("body.json");
+    std::fs::write(&body, br#"{"summary":{"risk":0.97}}"#).unwrap();
+    let now = chrono::Utc::now().timestamp();
+    let sig = soi_alert::sign::sign(b"shared-secret", now, &std::fs::read(&body).unwrap());
+    let verify = |ts: i64| {
+        let mut c = soi(home.path());
+        c.env("SOI_POLICE_WEBHOOK_SECRET", "shared-secret")
+            .args(["alerts", "verify", "--signature", &sig, "--timestamp"])
+            .arg(ts.to_string())
+            .arg("--body")
+            .arg(&body);
+        c
+    };
+    run(&mut verify(now), 0);
+    run(&mut verify(now - 3600), 1);
+    std::fs::write(&body, br#"{"summary":{"risk":0.17}}"#).unwrap();
+    let out = run(&mut verify(now), 1);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("does not match"));
+}
