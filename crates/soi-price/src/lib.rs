@@ -17,7 +17,8 @@
 //! and `1k5` are read; `tr`/`triệu`/`tỷ`/`nghìn` imply VND when no other currency is written.
 //! Chinese `万`/`千` multiply, `元`/`¥`/`RMB` mean CNY unless `NT` says TWD.
 //!
-//! The parser never panics on any input (a property test feeds it random strings).
+//! Percentages are skipped (`-30% 250.000đ` is 250,000). The parser never panics on any input
+//! (a property test feeds it random strings).
 
 mod currency;
 mod number;
@@ -60,10 +61,14 @@ pub fn parse_price_or(text: &str, default_currency: Option<&str>) -> Result<Pric
         return Err(PriceError::Empty);
     }
     let (left, right) = split_range(&norm);
-    let lo = number::parse_amount(left).ok_or_else(|| PriceError::NoNumber(short(text)))?;
-    let hi = match right {
-        Some(r) => number::parse_amount(r),
-        None => None,
+    // "Giảm 50% - còn 99k": a side holding only a percentage is no price.
+    let (lo, hi) = match (
+        number::parse_amount(left),
+        right.and_then(number::parse_amount),
+    ) {
+        (Some(lo), hi) => (lo, hi),
+        (None, Some(hi)) => (hi, None),
+        (None, None) => return Err(PriceError::NoNumber(short(text))),
     };
     let mut amount = lo.value;
     let mut max = None;

@@ -30,9 +30,22 @@ const MULTIPLIERS: &[(&str, f64, bool)] = &[
     ("m", 1e6, false),
 ];
 
-/// Reads the first number in `s` and what follows it.
+/// Reads the first number in `s` that is not a percentage, and what follows it.
 pub fn parse_amount(s: &str) -> Option<Amount> {
-    let start = s.find(|c: char| c.is_ascii_digit())?;
+    let mut from = 0;
+    loop {
+        let at = from + s[from..].find(|c: char| c.is_ascii_digit())?;
+        let (_, used) = scan_number(&s[at..]);
+        let next = at + used;
+        if s[next..].trim_start().starts_with('%') {
+            from = next;
+            continue;
+        }
+        return amount_at(s, at);
+    }
+}
+
+fn amount_at(s: &str, start: usize) -> Option<Amount> {
     // A leading ".5" keeps its point.
     let start = match s[..start].strip_suffix(['.', ',']) {
         Some(p) if !p.ends_with(|c: char| c.is_ascii_digit()) => start - 1,

@@ -33,6 +33,8 @@ fn ranges() {
     );
     assert_eq!(p("NT$100~NT$250"), (100.0, Some("TWD"), Some(250.0)));
     assert_eq!(p("$5 to $3"), (3.0, Some("USD"), Some(5.0)));
+    assert_eq!(p("Giảm 50% - còn 99k"), (99_000.0, None, None));
+    assert_eq!(p("-30% 250.000đ"), (250_000.0, Some("VND"), None));
 }
 
 #[test]
