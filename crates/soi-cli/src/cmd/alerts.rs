@@ -91,12 +91,15 @@ fn open_sqlite(g: &Global) -> anyhow::Result<SqliteStore> {
     SqliteStore::open(&path).with_context(|| format!("opening the store {}", path.display()))
 }
 
+/// What `soi run` keeps to dispatch after the pipeline: the store with its outbox and the config.
+pub type RunAlerts = Option<(SqliteStore, AlertsConfig)>;
+
 /// For `soi run`: when `alerts.toml` exists and the store is the embedded SQLite file, the same
 /// store evaluating the alert rules on every verdict it writes (the outbox lives there).
 pub fn attach(
     g: &Global,
     store: Arc<dyn Store>,
-) -> anyhow::Result<(Arc<dyn Store>, Option<(SqliteStore, AlertsConfig)>)> {
+) -> anyhow::Result<(Arc<dyn Store>, RunAlerts)> {
     if g.store_path().is_err() {
         return Ok((store, None));
     }
@@ -110,7 +113,7 @@ pub fn attach(
 
 /// For `soi run`: deliver what the run raised (briefly; what stays pending waits for
 /// `soi alerts dispatch`).
-pub async fn after_run(alerts: Option<(SqliteStore, AlertsConfig)>) -> anyhow::Result<()> {
+pub async fn after_run(alerts: RunAlerts) -> anyhow::Result<()> {
     let Some((store, cfg)) = alerts else {
         return Ok(());
     };
