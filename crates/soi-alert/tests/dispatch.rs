@@ -8,6 +8,7 @@
 //! - `dedup_window`: a second alert for the same seller and rule within the window is suppressed.
 //! - `rate_limit`: a route never gets more than its limit per window.
 //! - `replay_and_lease`: re-storing the same verdicts raises nothing; a crashed claim is resent.
+//! - `drain_waits_out_the_backoff_on_the_real_clock`: `soi alerts dispatch`'s loop.
 //! - every bundle produced here passes the independent `stix2` check.
 
 mod common;
@@ -459,4 +460,25 @@ impl NowForTest for ManualClock {
     fn now_for_test(&self) -> chrono::DateTime<chrono::Utc> {
         soi_alert::Clock::now(self)
     }
+}
+
+#[tokio::test]
+async fn drain_waits_out_the_backoff_on_the_real_clock() {
+    let dir = tempfile::tempdir().unwrap();
+    let rx = Receiver::start("127.0.0.1:0".parse().unwrap(), 2).await;
+    let cfg = config(&rx.url(), "", 0, &dir.path().join("drop"));
+    let mut cfg = cfg;
+    cfg.retry.base_secs = 0.05;
+    let store = open(&dir.path().join("soi.db"), &cfg);
+    store.put_scored(five_sellers()).await.unwrap();
+    let d = Dispatcher::new(
+        Arc::new(store.clone()),
+        &cfg,
+        Arc::new(soi_alert::SystemClock),
+    )
+    .unwrap();
+    let r = d.drain(std::time::Duration::from_secs(30)).await.unwrap();
+    assert_eq!((r.delivered, r.retried, r.failed), (5, 10, 0), "{r:?}");
+    assert_eq!(rx.accepted().len(), 5);
+    assert_eq!(store.outbox_counts().await.unwrap().pending, 0);
 }

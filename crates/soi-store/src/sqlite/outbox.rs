@@ -249,11 +249,11 @@ pub fn counts(conn: &mut Connection) -> Result<OutboxCounts, StoreError> {
     })
 }
 
-/// When the earliest pending delivery is due (`None` when nothing is pending).
+/// When the earliest pending delivery is due and not leased (`None` when nothing is pending).
 pub fn next_due(conn: &mut Connection) -> Result<Option<DateTime<Utc>>, StoreError> {
     let (n, first): (i64, Option<String>) = conn.query_row(
-        "SELECT COUNT(*), MIN(COALESCE(next_attempt_at, '')) FROM alert_deliveries
-         WHERE status = 'pending'",
+        "SELECT COUNT(*), MIN(MAX(COALESCE(next_attempt_at, ''), COALESCE(lease_until, '')))
+         FROM alert_deliveries WHERE status = 'pending'",
         [],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
