@@ -96,10 +96,7 @@ pub type RunAlerts = Option<(SqliteStore, AlertsConfig)>;
 
 /// For `soi run`: when `alerts.toml` exists and the store is the embedded SQLite file, the same
 /// store evaluating the alert rules on every verdict it writes (the outbox lives there).
-pub fn attach(
-    g: &Global,
-    store: Arc<dyn Store>,
-) -> anyhow::Result<(Arc<dyn Store>, RunAlerts)> {
+pub fn attach(g: &Global, store: Arc<dyn Store>) -> anyhow::Result<(Arc<dyn Store>, RunAlerts)> {
     if g.store_path().is_err() {
         return Ok((store, None));
     }
