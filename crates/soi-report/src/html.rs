@@ -267,3 +267,35 @@ pub fn dossier_page(d: &Dossier, p: &ReportParams) -> String {
     s.push_str("</body>\n</html>\n");
     s
 }
+
+/// The report's front page: the period and one line per country, linking to its page.
+pub fn index_page(countries: &[CountryReport], p: &ReportParams) -> String {
+    let title = "Báo cáo người bán xuyên biên giới / Cross-border seller report";
+    let mut s = head(title);
+    let _ = write!(
+        s,
+        "<h1>{}</h1>\n<p class=\"meta\">Kỳ báo cáo / Period: {} · Ngưỡng rủi ro / Risk threshold: \
+         {:.2}{}</p>\n<table><tr><th>Quốc gia / Country</th>\
+         <th class=\"num\">Người bán / Sellers</th><th class=\"num\">Tin / Listings</th></tr>\n",
+        esc(title),
+        period(p),
+        p.min_risk,
+        p.tlp_note()
+    );
+    for c in countries {
+        let dir = crate::model::safe(&c.country);
+        let _ = writeln!(
+            s,
+            "<tr><td><a href=\"{dir}/report.html\">{}</a></td><td class=\"num\">{}</td>\
+             <td class=\"num\">{}</td></tr>",
+            esc(&c.country),
+            c.sellers,
+            c.listings
+        );
+    }
+    s.push_str(
+        "</table>\n<p class=\"meta\">manifest.json: SHA-256 của từng tệp / of every file</p>\n\
+         </body>\n</html>\n",
+    );
+    s
+}

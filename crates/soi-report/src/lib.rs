@@ -107,7 +107,10 @@ fn render(
     countries: &[CountryReport],
     p: &ReportParams,
 ) -> Result<Vec<(String, Vec<u8>)>, ReportError> {
-    let mut files = Vec::new();
+    let mut files = vec![(
+        "index.html".to_string(),
+        html::index_page(countries, p).into_bytes(),
+    )];
     let json = |v: &dyn erased::Ser| v.bytes();
     for c in countries {
         let dir = model::safe(&c.country);
