@@ -107,6 +107,10 @@ pub fn write(
     );
     let _ = writeln!(
         s,
+        "## Evaluate and benchmark\n\n```\nsoi eval --head review_spam --data FILE.jsonl   # one JSON object of metrics\n         soi bench score --input LISTINGS.jsonl          # listings/s per thread and total, peak memory\n         bash crates/soi-score/benches/fasttext_compare.sh   # side by side with fastText\n```\n"
+    );
+    let _ = writeln!(
+        s,
         "## Limits\n\n- `scam` learns from SMS (Vietnamese smishing and English SMS spam), not from \
          marketplace listings; in `soi` it is one input of the fusion beside the rule signals.\n\
          - `deceptive_review` learns from crowd-written fake hotel reviews in English.\n\
