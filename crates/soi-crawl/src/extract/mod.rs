@@ -112,7 +112,9 @@ pub fn extract_page(c: &Compiled, page_url: &Url, html: &str, role: PageRole) ->
         links: links::links(&doc, page_url),
         ..Default::default()
     };
-    if cfg.extract.generic {
+    // A page that is neither a listing nor a seller page (a list page read by CSS cards) has
+    // nothing the generic pass would keep.
+    if cfg.extract.generic && (role.listing || role.seller) {
         generic(&doc, &ctx, role, &mut out);
     }
     let pq = path_query(page_url);
