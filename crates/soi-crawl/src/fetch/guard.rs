@@ -79,4 +79,16 @@ mod tests {
             assert!(!is_private(ip.parse().unwrap()), "{ip}");
         }
     }
+
+    /// A name that resolves only to loopback (here `localhost`, from /etc/hosts) is refused by
+    /// the resolver itself, so DNS cannot smuggle a private address past the URL check.
+    #[tokio::test]
+    async fn resolver_drops_private_answers() {
+        let name: Name = "localhost".parse().unwrap();
+        let err = match PublicOnly.resolve(name).await {
+            Ok(addrs) => panic!("resolved to {:?}", addrs.collect::<Vec<_>>()),
+            Err(e) => e.to_string(),
+        };
+        assert!(err.contains("no public address"), "{err}");
+    }
 }
