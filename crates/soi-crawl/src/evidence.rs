@@ -131,6 +131,11 @@ impl EvidenceStore {
         writeln!(f, "{line}").map_err(io(&log))
     }
 
+    /// Whether a body with this sha256 is stored.
+    pub fn has(&self, sha: &str) -> bool {
+        !sha.is_empty() && self.body_path(sha).is_file()
+    }
+
     /// The stored body with this sha256.
     pub fn body(&self, sha: &str) -> Result<Vec<u8>, EvidenceError> {
         let path = self.body_path(sha);

@@ -56,5 +56,17 @@ async fn demo_marketplace_crawls_fully_through_json_ld() {
         "every page answered 304 to a conditional GET"
     );
     assert!(report.pages_unchanged > n_listings);
+
+    // Evidence wiped but crawl state kept: 304s cannot be trusted for links, so every page is
+    // fetched again in full and the crawl still reaches every listing.
+    let fresh = EvidenceStore::open(state.path().join("evidence-2")).unwrap();
+    let third = Collect::default();
+    let report = crawl(&cfg, &opts, &third, &fresh, &|_| {}).await.unwrap();
+    assert_eq!(
+        report.pages_fetched,
+        n_listings + n_sellers + 3,
+        "{report:#?}"
+    );
+    assert_eq!(third.listings().len(), 0, "same bodies as last time");
     server.shutdown().await;
 }

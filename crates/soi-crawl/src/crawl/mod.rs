@@ -260,6 +260,14 @@ impl Run<'_> {
         }
     }
 
+    /// Whether the evidence store still holds the body remembered for `url`.
+    fn have_body(&self, url: &Url) -> bool {
+        self.state
+            .pages
+            .get(&self.state_key(url))
+            .is_some_and(|p| self.evidence.has(&p.sha256))
+    }
+
     fn validators(&self, url: &Url) -> Option<Validators> {
         self.state
             .pages
