@@ -1,7 +1,7 @@
 //! Marketplaces as data: the TOML shape of `pipelines/marketplaces/<name>.toml`.
 //!
 //! Unknown keys are errors (a typo must not silently disable a rule). Loading checks the shape;
-//! [`MarketplaceConfig::compile`] checks the meaning (regexes, CSS selectors, URLs, limits) and
+//! [`Compiled::new`] checks the meaning (regexes, CSS selectors, URLs, limits) and
 //! names the file and line of each problem. `pipelines/marketplaces/README.md` lists every key.
 
 mod compile;
