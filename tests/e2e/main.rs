@@ -1,5 +1,6 @@
 //! End-to-end tests of the `soi` binary. One line per module:
 mod analyst_tools; // `soi sellers` and `soi listing` on a store filled by `soi run`
+mod distributed; // Kafka + ClickHouse as separate processes: same answers, nothing lost or doubled
 mod run_demo; // `soi run` on the demo marketplace: flags, reasons, idempotence
 mod score_cli; // `soi score`: the JSON Lines contract and malformed input
 mod support; // running the binary, free ports, temporary homes

@@ -6,7 +6,7 @@ use async_trait::async_trait;
 use rdkafka::consumer::{
     BaseConsumer, CommitMode, Consumer, ConsumerContext, Rebalance, StreamConsumer,
 };
-use rdkafka::error::KafkaResult;
+use rdkafka::error::{KafkaError, KafkaResult};
 use rdkafka::{ClientContext, Message as _, Offset, TopicPartitionList};
 use soi_bus::{BusError, Delivery, Message, Origin, Subscriber};
 use tokio::sync::watch;
@@ -45,6 +45,9 @@ impl ConsumerContext for AckContext {
     }
 }
 
+/// How long an idle subscriber waits for the group to assign it partitions before it ends.
+const UNASSIGNED_LIMIT: Duration = Duration::from_secs(60);
+
 pub struct KafkaSubscriber {
     consumer: StreamConsumer<AckContext>,
     idle: Option<Duration>,
@@ -82,9 +85,10 @@ impl KafkaSubscriber {
 #[async_trait]
 impl Subscriber for KafkaSubscriber {
     async fn next(&mut self) -> Result<Option<Delivery>, BusError> {
-        let mut unassigned_waits = 0u32;
+        let started = std::time::Instant::now();
         loop {
-            if *self.shutdown.borrow() {
+            let stopped = *self.shutdown.borrow();
+            if stopped {
                 return Ok(None);
             }
             let idle = async {
@@ -94,9 +98,23 @@ impl Subscriber for KafkaSubscriber {
                 }
             };
             let mut stop = self.shutdown.clone();
+            let stopping = async move {
+                // The guard wait_for returns is dropped here, before any other await.
+                let _ = stop.wait_for(|s| *s).await.map(|_| ());
+            };
             tokio::select! {
                 m = self.consumer.recv() => {
-                    let m = m.map_err(|e| BusError::Backend(format!("consume: {e}")))?;
+                    let m = match m {
+                        Ok(m) => m,
+                        // The broker being away (restart, network) is reported as a consumption
+                        // error; librdkafka reconnects by itself, so wait and keep consuming.
+                        Err(KafkaError::MessageConsumption(code)) => {
+                            tracing::warn!(%code, "kafka unavailable; waiting to reconnect");
+                            tokio::time::sleep(Duration::from_millis(500)).await;
+                            continue;
+                        }
+                        Err(e) => return Err(BusError::Backend(format!("consume: {e}"))),
+                    };
                     return Ok(Some(Delivery {
                         message: Message {
                             topic: m.topic().to_string(),
@@ -114,12 +132,11 @@ impl Subscriber for KafkaSubscriber {
                     // Idle only counts once the group gave us partitions: joining a group can
                     // take longer than the idle period. Give up waiting for that after a while.
                     let assigned = self.consumer.assignment().map(|a| a.count() > 0).unwrap_or(false);
-                    unassigned_waits += 1;
-                    if assigned || unassigned_waits > 20 {
+                    if assigned || started.elapsed() > UNASSIGNED_LIMIT {
                         return Ok(None);
                     }
                 }
-                _ = stop.wait_for(|s| *s) => return Ok(None),
+                _ = stopping => return Ok(None),
             }
         }
     }

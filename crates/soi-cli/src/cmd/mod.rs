@@ -13,6 +13,7 @@ use crate::global::Global;
 mod alerts;
 mod bench;
 mod crawl;
+mod dlq;
 mod eval;
 mod evidence;
 mod listing;
@@ -35,6 +36,8 @@ pub enum Command {
     Score(score::Args),
     /// Flagged sellers, riskiest first, with their reasons.
     Sellers(sellers::Args),
+    /// Dead letters (messages a stage could not handle): list or replay them.
+    Dlq(dlq::Args),
     /// Put JSON Lines listings onto the distributed bus (`listings.raw`).
     Publish(publish::Args),
     /// The sink stage of the distributed pipeline: scored listings and sellers from the bus
@@ -68,6 +71,7 @@ impl Command {
             Command::Sellers(a) => sellers::exec(a, g).await,
             Command::Sink(a) => sink::exec(a, g).await,
             Command::Publish(a) => publish::exec(a, g).await,
+            Command::Dlq(a) => dlq::exec(a, g).await,
             Command::Listing(a) => listing::exec(a, g).await,
             Command::Alerts(a) => alerts::exec(a, g).await,
             Command::Report(a) => report::exec(a, g).await,
