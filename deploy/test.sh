@@ -1,15 +1,29 @@
 #!/usr/bin/env bash
-# The README's second command: installs what is needed and runs the whole test suite, then the
-# format and lint checks. Set SOI_REQUIRE_DATA=1 to make tests that need ../shared/data fail
-# (instead of skip) when it is absent; CI does.
+# The README's second command: installs what is needed, starts the real engines on loopback
+# (Tansu, a Kafka-protocol broker, and ClickHouse), runs the whole test suite, then the format
+# and lint checks, and stops the engines. Set SOI_REQUIRE_DATA=1 to make tests that need
+# ../shared/data fail (instead of skip) when it is absent; CI does.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 deploy/install-deps.sh
+deploy/engines/install.sh
+deploy/install-test-tools.sh
 export SOI_SHARED_DATA="${SOI_SHARED_DATA:-$(pwd)/../shared/data}"
+
+# Fresh engine state for every run; stopped again however the tests end.
+export SOI_ENGINES_DIR="${SOI_ENGINES_DIR:-$(mktemp -d /tmp/soi-engines.XXXXXX)}"
+deploy/engines/stop.sh --wipe >/dev/null 2>&1 || true
+trap 'deploy/engines/stop.sh >/dev/null 2>&1 || true' EXIT
+deploy/engines/start.sh
+. deploy/engines/env.sh
+export SOI_REQUIRE_ENGINES=1 SOI_REQUIRE_TOOLS=1
+
 echo "== cargo test (workspace)"
 cargo test --workspace --locked 2>&1
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
+echo "== deploy files"
+deploy/check-deploy-files.sh
 echo "== all checks passed"

@@ -115,7 +115,12 @@ pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
                     )
                 })
         }
-        None => crawl_step(&a, g, base, publisher.as_ref(), &bars).await,
+        None => {
+            // The crawler skips pages unchanged since its last visit; when the store holds no
+            // listings (a new or wiped store), send everything again so nothing is missing.
+            let empty = store.counts().await?.listings == 0;
+            crawl_step(&a, g, base, publisher.as_ref(), &bars, empty).await
+        }
     };
     // Whatever happened, end the topics so the stages drain what they have and stop.
     bus.close(TOPIC_LISTINGS).await?;

@@ -9,17 +9,20 @@ use crate::global::Global;
 use crate::progress;
 
 /// Crawls the marketplace named in `a`; `base` is the demo server's URL when one was started.
-/// Returns a one-line summary.
+/// `emit_unchanged` sends pages that did not change since the last crawl too. Returns a one-line
+/// summary.
 pub async fn crawl_step(
     a: &Args,
     g: &Global,
     base: Option<String>,
     publisher: &dyn Publisher,
     bars: &indicatif::MultiProgress,
+    emit_unchanged: bool,
 ) -> anyhow::Result<String> {
     let config = soi_crawl::load_marketplace(&g.pipelines, &a.marketplace)?;
     let mut opts = CrawlOptions::new(g.home.join("crawl"));
     opts.max_pages = a.max_pages.map(|n| n as usize);
+    opts.emit_unchanged = emit_unchanged;
     if base.is_some() {
         opts.allow_loopback = true;
         opts.base_url = base;
