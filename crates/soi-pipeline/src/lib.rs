@@ -24,7 +24,7 @@ pub use score_stage::run_score_stage;
 pub use sink_stage::{run_scored_sink, run_seller_sink};
 
 /// What a stage did, for progress lines and reports.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct StageReport {
     /// Messages received.
     pub received: u64,
@@ -34,4 +34,18 @@ pub struct StageReport {
     pub dead_lettered: u64,
     /// Rows the store actually changed (sink stages).
     pub changed: u64,
+    /// Seconds from the first message received to the last batch done (idle waits excluded at
+    /// both ends), for throughput figures.
+    pub active_secs: f64,
+}
+
+impl StageReport {
+    /// Messages processed per active second.
+    pub fn rate(&self) -> f64 {
+        if self.active_secs > 0.0 {
+            self.processed as f64 / self.active_secs
+        } else {
+            0.0
+        }
+    }
 }

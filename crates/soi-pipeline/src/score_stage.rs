@@ -22,11 +22,13 @@ pub async fn run_score_stage(
     let mut sub = bus.subscribe(TOPIC_LISTINGS, group).await?;
     let publisher = bus.publisher();
     let mut report = StageReport::default();
+    let mut first: Option<std::time::Instant> = None;
     loop {
         let batch = next_batch(sub.as_mut(), opts).await?;
         if batch.is_empty() {
             break;
         }
+        let started = *first.get_or_insert_with(std::time::Instant::now);
         report.received += batch.len() as u64;
         let mut good: Vec<(Delivery, Listing)> = Vec::with_capacity(batch.len());
         for d in batch {
@@ -59,6 +61,7 @@ pub async fn run_score_stage(
             sub.ack(&d.origin).await?;
         }
         report.processed += done.len() as u64;
+        report.active_secs = started.elapsed().as_secs_f64();
         progress(&report);
     }
     bus.close(TOPIC_SCORED).await?;

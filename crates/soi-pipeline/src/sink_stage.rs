@@ -75,11 +75,13 @@ where
     let mut sub = bus.subscribe(spec.topic, group).await?;
     let publisher = bus.publisher();
     let mut report = StageReport::default();
+    let mut first: Option<std::time::Instant> = None;
     loop {
         let batch = next_batch(sub.as_mut(), opts).await?;
         if batch.is_empty() {
             break;
         }
+        let started = *first.get_or_insert_with(std::time::Instant::now);
         report.received += batch.len() as u64;
         let mut rows = Vec::with_capacity(batch.len());
         for d in &batch {
@@ -97,6 +99,7 @@ where
         for d in &batch {
             sub.ack(&d.origin).await?;
         }
+        report.active_secs = started.elapsed().as_secs_f64();
         progress(&report);
     }
     Ok(report)

@@ -30,9 +30,14 @@ pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
         );
     };
     let bar = crate::progress::spinner(g.quiet, "published");
+    let started = std::time::Instant::now();
     let (ok, bad) = publish_file(&a.input, bus.publisher_ref(), a.raw, &bar).await?;
+    let secs = started.elapsed().as_secs_f64();
     bar.finish_and_clear();
-    eprintln!("published {ok} listings, {bad} malformed lines skipped");
+    eprintln!(
+        "published {ok} listings, {bad} malformed lines skipped, {secs:.2}s, {:.0} listings/s",
+        ok as f64 / secs.max(1e-9)
+    );
     Ok(if bad > 0 {
         ExitCode::from(2)
     } else {

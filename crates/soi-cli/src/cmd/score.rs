@@ -71,8 +71,12 @@ async fn stage(a: Args, g: &Global, scorer: Arc<dyn Scorer>) -> anyhow::Result<E
         soi_pipeline::run_score_stage(bus.as_ref(), &a.group, scorer, opts, &progress).await?;
     bar.finish();
     eprintln!(
-        "score stage: received {}, scored {}, dead-lettered {}",
-        report.received, report.processed, report.dead_lettered
+        "score stage: received {}, scored {}, dead-lettered {}, {:.2}s active, {:.0} listings/s",
+        report.received,
+        report.processed,
+        report.dead_lettered,
+        report.active_secs,
+        report.rate()
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -44,11 +44,13 @@ pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
     let sellers = sellers.await??;
     eprintln!(
         "sink stage: stored {} scored listings and {} seller records ({} rows changed), \
-         dead-lettered {}",
+         dead-lettered {}, {:.2}s active, {:.0} listings/s",
         scored.processed,
         sellers.processed,
         scored.changed + sellers.changed,
-        scored.dead_lettered + sellers.dead_lettered
+        scored.dead_lettered + sellers.dead_lettered,
+        scored.active_secs,
+        scored.rate()
     );
     Ok(ExitCode::SUCCESS)
 }
