@@ -16,12 +16,14 @@ mod dead_letter;
 mod error;
 mod score_stage;
 mod sink_stage;
+mod stage;
 
 pub use batch::{next_batch, BatchOptions};
 pub use dead_letter::{dead_letter, DeadLetter};
 pub use error::PipelineError;
 pub use score_stage::run_score_stage;
 pub use sink_stage::{run_scored_sink, run_seller_sink};
+pub use stage::{run_stage, BatchHandler, BatchOutcome};
 
 /// What a stage did, for progress lines and reports.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]

@@ -2,11 +2,13 @@
 
 use std::sync::Arc;
 
-use soi_bus::{Bus, Delivery, TOPIC_LISTINGS, TOPIC_SCORED};
+use async_trait::async_trait;
+use soi_bus::{Bus, Delivery, Publisher, TOPIC_LISTINGS, TOPIC_SCORED};
 use soi_model::{Envelope, Kind, Listing, Scored};
 use soi_score::Scorer;
 
-use crate::{dead_letter, next_batch, BatchOptions, PipelineError, StageReport};
+use crate::stage::{run_stage, BatchHandler, BatchOutcome};
+use crate::{dead_letter, BatchOptions, PipelineError, StageReport};
 
 const STAGE: &str = "score";
 
@@ -19,53 +21,53 @@ pub async fn run_score_stage(
     opts: BatchOptions,
     progress: &(dyn Fn(&StageReport) + Send + Sync),
 ) -> Result<StageReport, PipelineError> {
-    let mut sub = bus.subscribe(TOPIC_LISTINGS, group).await?;
-    let publisher = bus.publisher();
-    let mut report = StageReport::default();
-    let mut first: Option<std::time::Instant> = None;
-    loop {
-        let batch = next_batch(sub.as_mut(), opts).await?;
-        if batch.is_empty() {
-            break;
-        }
-        let started = *first.get_or_insert_with(std::time::Instant::now);
-        report.received += batch.len() as u64;
-        let mut good: Vec<(Delivery, Listing)> = Vec::with_capacity(batch.len());
+    let mut handler = ScoreHandler { scorer };
+    let report = run_stage(bus, TOPIC_LISTINGS, group, opts, progress, &mut handler).await?;
+    bus.close(TOPIC_SCORED).await?;
+    Ok(report)
+}
+
+struct ScoreHandler {
+    scorer: Arc<dyn Scorer>,
+}
+
+#[async_trait]
+impl BatchHandler for ScoreHandler {
+    async fn handle(
+        &mut self,
+        batch: &[Delivery],
+        publisher: &dyn Publisher,
+    ) -> Result<BatchOutcome, PipelineError> {
+        let mut out = BatchOutcome::default();
+        let mut listings = Vec::with_capacity(batch.len());
         for d in batch {
-            match parse(&d) {
-                Ok(l) => good.push((d, l)),
+            match parse(d) {
+                Ok(l) => listings.push(l),
                 Err(e) => {
-                    dead_letter(publisher.as_ref(), STAGE, &d, &e).await?;
-                    report.dead_lettered += 1;
-                    sub.ack(&d.origin).await?;
+                    dead_letter(publisher, STAGE, d, &e).await?;
+                    out.dead_lettered += 1;
                 }
             }
         }
-        let listings: Vec<Listing> = good.iter().map(|(_, l)| l.clone()).collect();
-        let scorer = scorer.clone();
-        let verdicts = tokio::task::spawn_blocking(move || scorer.score(&listings))
-            .await
-            .map_err(|e| PipelineError::Task(e.to_string()))?;
-        let mut done = Vec::with_capacity(good.len());
-        for ((d, listing), verdict) in good.into_iter().zip(verdicts) {
+        let scorer = self.scorer.clone();
+        let (listings, verdicts) = tokio::task::spawn_blocking(move || {
+            let v = scorer.score(&listings);
+            (listings, v)
+        })
+        .await
+        .map_err(|e| PipelineError::Task(e.to_string()))?;
+        for (listing, verdict) in listings.into_iter().zip(verdicts) {
             let key = listing.key();
             let env = Envelope::new(Kind::Scored, key.clone(), Scored { listing, verdict });
             publisher
                 .publish(TOPIC_SCORED, &key, env.to_bytes())
                 .await?;
-            done.push(d);
+            out.processed += 1;
         }
-        // Acknowledge only once the bus has accepted every result of the batch.
+        // The batch is acknowledged right after: everything must be in the bus first.
         publisher.flush().await?;
-        for d in &done {
-            sub.ack(&d.origin).await?;
-        }
-        report.processed += done.len() as u64;
-        report.active_secs = started.elapsed().as_secs_f64();
-        progress(&report);
+        Ok(out)
     }
-    bus.close(TOPIC_SCORED).await?;
-    Ok(report)
 }
 
 fn parse(d: &Delivery) -> Result<Listing, String> {

@@ -1,15 +1,16 @@
 //! Sink stages: scored listings and seller facts into the store.
 
-use std::future::Future;
+use std::marker::PhantomData;
 use std::sync::Arc;
 
+use async_trait::async_trait;
 use serde::de::DeserializeOwned;
-use serde::Serialize;
-use soi_bus::{Bus, TOPIC_SCORED, TOPIC_SELLERS};
+use soi_bus::{Bus, Delivery, Publisher, TOPIC_SCORED, TOPIC_SELLERS};
 use soi_model::{Envelope, Kind, Scored, Seller};
 use soi_store::{Store, StoreError};
 
-use crate::{dead_letter, next_batch, BatchOptions, PipelineError, StageReport};
+use crate::stage::{run_stage, BatchHandler, BatchOutcome};
+use crate::{dead_letter, BatchOptions, PipelineError, StageReport};
 
 /// Stores scored listings (listing, verdict and embedded seller in one step) until `verdicts` ends.
 pub async fn run_scored_sink(
@@ -19,16 +20,8 @@ pub async fn run_scored_sink(
     opts: BatchOptions,
     progress: &(dyn Fn(&StageReport) + Send + Sync),
 ) -> Result<StageReport, PipelineError> {
-    let spec = SinkSpec {
-        stage: "sink-scored",
-        topic: TOPIC_SCORED,
-        kind: Kind::Scored,
-    };
-    run_sink(bus, group, spec, opts, progress, |batch: Vec<Scored>| {
-        let store = store.clone();
-        async move { store.put_scored(batch).await }
-    })
-    .await
+    let mut h = SinkHandler::<Scored>::new("sink-scored", Kind::Scored, store);
+    run_stage(bus, TOPIC_SCORED, group, opts, progress, &mut h).await
 }
 
 /// Stores seller facts until `sellers.raw` ends.
@@ -39,68 +32,71 @@ pub async fn run_seller_sink(
     opts: BatchOptions,
     progress: &(dyn Fn(&StageReport) + Send + Sync),
 ) -> Result<StageReport, PipelineError> {
-    let spec = SinkSpec {
-        stage: "sink-sellers",
-        topic: TOPIC_SELLERS,
-        kind: Kind::Seller,
-    };
-    run_sink(bus, group, spec, opts, progress, |batch: Vec<Seller>| {
-        let store = store.clone();
-        async move { store.put_sellers(batch).await }
-    })
-    .await
+    let mut h = SinkHandler::<Seller>::new("sink-sellers", Kind::Seller, store);
+    run_stage(bus, TOPIC_SELLERS, group, opts, progress, &mut h).await
 }
 
-struct SinkSpec {
+/// How a record type is written to the store.
+#[async_trait]
+trait Sinkable: serde::Serialize + DeserializeOwned + Send + Sync + 'static {
+    async fn write(store: &dyn Store, rows: Vec<Self>) -> Result<usize, StoreError>;
+}
+
+#[async_trait]
+impl Sinkable for Scored {
+    async fn write(store: &dyn Store, rows: Vec<Self>) -> Result<usize, StoreError> {
+        store.put_scored(rows).await
+    }
+}
+
+#[async_trait]
+impl Sinkable for Seller {
+    async fn write(store: &dyn Store, rows: Vec<Self>) -> Result<usize, StoreError> {
+        store.put_sellers(rows).await
+    }
+}
+
+/// Parses a batch (bad messages to the dead-letter topic) and writes it in one store call.
+struct SinkHandler<T> {
     stage: &'static str,
-    topic: &'static str,
     kind: Kind,
+    store: Arc<dyn Store>,
+    _rows: PhantomData<fn() -> T>,
 }
 
-/// The loop both sinks share: batch, parse (bad messages to the dead-letter topic), write, then
-/// acknowledge the batch.
-async fn run_sink<T, F, Fut>(
-    bus: &dyn Bus,
-    group: &str,
-    spec: SinkSpec,
-    opts: BatchOptions,
-    progress: &(dyn Fn(&StageReport) + Send + Sync),
-    write: F,
-) -> Result<StageReport, PipelineError>
-where
-    T: Serialize + DeserializeOwned,
-    F: Fn(Vec<T>) -> Fut,
-    Fut: Future<Output = Result<usize, StoreError>>,
-{
-    let mut sub = bus.subscribe(spec.topic, group).await?;
-    let publisher = bus.publisher();
-    let mut report = StageReport::default();
-    let mut first: Option<std::time::Instant> = None;
-    loop {
-        let batch = next_batch(sub.as_mut(), opts).await?;
-        if batch.is_empty() {
-            break;
+impl<T> SinkHandler<T> {
+    fn new(stage: &'static str, kind: Kind, store: Arc<dyn Store>) -> Self {
+        SinkHandler {
+            stage,
+            kind,
+            store,
+            _rows: PhantomData,
         }
-        let started = *first.get_or_insert_with(std::time::Instant::now);
-        report.received += batch.len() as u64;
+    }
+}
+
+#[async_trait]
+impl<T: Sinkable> BatchHandler for SinkHandler<T> {
+    async fn handle(
+        &mut self,
+        batch: &[Delivery],
+        publisher: &dyn Publisher,
+    ) -> Result<BatchOutcome, PipelineError> {
+        let mut out = BatchOutcome::default();
         let mut rows = Vec::with_capacity(batch.len());
-        for d in &batch {
-            match Envelope::<T>::from_bytes(&d.message.payload, spec.kind) {
+        for d in batch {
+            match Envelope::<T>::from_bytes(&d.message.payload, self.kind) {
                 Ok(env) => rows.push(env.body),
                 Err(e) => {
-                    let why = format!("{:?} message: {e}", spec.kind).to_lowercase();
-                    dead_letter(publisher.as_ref(), spec.stage, d, &why).await?;
-                    report.dead_lettered += 1;
+                    let why = format!("{:?} message: {e}", self.kind).to_lowercase();
+                    dead_letter(publisher, self.stage, d, &why).await?;
+                    out.dead_lettered += 1;
                 }
             }
         }
-        report.processed += rows.len() as u64;
-        report.changed += write(rows).await? as u64;
-        for d in &batch {
-            sub.ack(&d.origin).await?;
-        }
-        report.active_secs = started.elapsed().as_secs_f64();
-        progress(&report);
+        publisher.flush().await?;
+        out.processed = rows.len() as u64;
+        out.changed = T::write(self.store.as_ref(), rows).await? as u64;
+        Ok(out)
     }
-    Ok(report)
 }
