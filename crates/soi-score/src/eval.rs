@@ -58,7 +58,7 @@ pub fn evaluate(
         .ok_or_else(|| ScoreError::UnknownHead(head.to_string()))?;
     let probs: Vec<Vec<f64>> = data
         .par_iter()
-        .map(|(t, _)| model.head_probs(spec, &model.logits(t)))
+        .map(|(t, _)| model.head_probs_for(spec, t))
         .collect();
     let gold: Vec<usize> = data.iter().map(|d| d.1).collect();
     Ok(if spec.classes <= 2 {

@@ -23,6 +23,7 @@ fn head(name: &str, classes: usize, offset: usize) -> HeadSpec {
         threshold: 0.5,
         datasets: vec![],
         dev_metrics: Default::default(),
+        namespaces: None,
     }
 }
 
@@ -72,6 +73,11 @@ fn save_load_gives_the_same_scores() {
         for (x, y) in a.logits(t).iter().zip(m.logits(t).iter()) {
             assert!((x - y).abs() < 0.02, "{t}: {x} vs {y}");
         }
+        // The single-head fast path (lane-major table, own namespaces) agrees with the full one.
+        let spec = a.head("scam").unwrap();
+        let full = a.head_probs(spec, &a.logits(t))[0];
+        let fast = a.head_probs_for(spec, t)[0];
+        assert!((full - fast).abs() < 1e-6, "{full} vs {fast}");
         let p = a.predict(t);
         assert!(p.scam.is_some_and(|v| (0.0..=1.0).contains(&v)));
         let dist = p.review_spam_type.unwrap();

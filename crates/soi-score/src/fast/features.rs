@@ -69,6 +69,16 @@ fn fnv(mut h: u64, x: u32) -> u64 {
     h
 }
 
+/// One hashing step per character: mix the code point in and multiply (a multiplicative hash;
+/// `finish` spreads the bits before taking the bucket).
+#[inline(always)]
+fn step(h: u64, c: char) -> u64 {
+    (h ^ (c as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)).wrapping_mul(FNV_PRIME)
+}
+
+/// Every namespace.
+pub const ALL: u8 = (1 << NS) - 1;
+
 #[inline]
 fn finish(h: u64, bits: u32) -> u32 {
     let h = (h ^ (h >> 31)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
@@ -89,72 +99,110 @@ impl HashConfig {
         fnv(0xcbf2_9ce4_8422_2325 ^ self.seed, ns as u32 + 1)
     }
 
-    fn hash_chars(&self, ns: usize, chars: &[char]) -> u64 {
-        chars
-            .iter()
-            .fold(self.ns_seed(ns), |h, &c| fnv(h, c as u32))
+    /// Calls `emit(namespace, bucket)` for every feature of `text`.
+    pub fn for_each(&self, text: &str, s: &mut Scratch, emit: impl FnMut(usize, u32)) {
+        self.for_each_in(text, s, ALL, emit)
     }
 
-    /// Calls `emit(namespace, bucket)` for every feature of `text`.
-    pub fn for_each(&self, text: &str, s: &mut Scratch, mut emit: impl FnMut(usize, u32)) {
+    /// [`HashConfig::for_each`] computing only the namespaces whose bit is set in `mask`
+    /// (`1 << WORD | 1 << CHAR ...`): a head that learned nothing from a namespace skips it.
+    pub fn for_each_in(
+        &self,
+        text: &str,
+        s: &mut Scratch,
+        mask: u8,
+        mut emit: impl FnMut(usize, u32),
+    ) {
         let bits = self.bits;
+        let want = |ns: usize| mask & (1 << ns) != 0;
+        let (w_word, w_bigram, w_diac, w_char, w_meta) =
+            (want(WORD), want(BIGRAM), want(DIAC), want(CHAR), want(META));
+        let seeds: [u64; NS] = std::array::from_fn(|ns| self.ns_seed(ns));
         let mut prev: Option<u64> = None;
         let (mut n_words, mut digits, mut emoji, mut bang, mut upper, mut letters) =
-            (0, 0, 0, 0, 0, 0);
-        let mut longest_run = 0;
-        let (mut run, mut last) = (0, '\0');
+            (0u32, 0u32, 0u32, 0u32, 0u32, 0u32);
+        let mut longest_run = 0u32;
+        let (mut run, mut last) = (0u32, '\0');
+        let mut url = false;
         let mut chars = text.chars().peekable();
         loop {
             // Next word: a run of alphanumerics (combining marks stay in the word).
             s.word.clear();
+            s.folded.clear();
             while let Some(&c) = chars.peek() {
-                if c.is_alphanumeric() || unicode_mark(c) {
+                if c.is_alphanumeric() || (!c.is_ascii() && unicode_mark(c)) {
                     break;
                 }
                 chars.next();
-                if soi_text::emoji::is_emoji(c) && c != '\u{fe0f}' && c != '\u{200d}' {
+                if !c.is_ascii()
+                    && soi_text::emoji::is_emoji(c)
+                    && c != '\u{fe0f}'
+                    && c != '\u{200d}'
+                {
                     emoji += 1;
-                    // Every emoji is also a word token of its own.
-                    let h = fnv(self.ns_seed(WORD), c as u32);
-                    emit(WORD, finish(h, bits));
-                    emit(WORD, finish(fnv(self.ns_seed(WORD), 0x1f600), bits));
+                    if w_word {
+                        // Every emoji is also a word token of its own, plus one shared token.
+                        emit(WORD, finish(step(seeds[WORD], c), bits));
+                        emit(WORD, finish(step(seeds[WORD], '\u{1f600}'), bits));
+                    }
                 } else if c == '!' {
                     bang += 1;
+                } else if c == '/' || c == '.' {
+                    // "http://", "www.", ".com", "t.me/": cheap URL cue.
+                    url |= matches!(
+                        chars.peek(),
+                        Some('/') | Some('c') | Some('v') | Some('n') | Some('m') | Some('x')
+                    );
                 }
                 (run, last) = if c == last { (run + 1, c) } else { (1, c) };
                 longest_run = longest_run.max(run);
             }
             while let Some(&c) = chars.peek() {
-                if !(c.is_alphanumeric() || unicode_mark(c)) {
+                let ascii = c.is_ascii();
+                if !(c.is_alphanumeric() || (!ascii && unicode_mark(c))) {
                     break;
                 }
                 chars.next();
-                if c.is_numeric() {
-                    digits += 1;
-                } else {
-                    letters += 1;
-                    if c.is_uppercase() {
-                        upper += 1;
-                    }
-                }
                 (run, last) = if c == last { (run + 1, c) } else { (1, c) };
                 longest_run = longest_run.max(run);
-                s.word.extend(c.to_lowercase());
+                if ascii {
+                    if c.is_ascii_digit() {
+                        digits += 1;
+                        s.word.push(c);
+                        s.folded.push('0');
+                    } else {
+                        letters += 1;
+                        upper += u32::from(c.is_ascii_uppercase());
+                        let l = c.to_ascii_lowercase();
+                        s.word.push(l);
+                        s.folded.push(l);
+                    }
+                } else {
+                    if c.is_numeric() {
+                        digits += 1;
+                    } else {
+                        letters += 1;
+                        upper += u32::from(c.is_uppercase());
+                    }
+                    let start = s.word.len();
+                    s.word.extend(c.to_lowercase());
+                    for i in start..s.word.len() {
+                        let lc = s.word[i];
+                        let folded = &mut s.folded;
+                        fold_char_into(lc, &mut |f| {
+                            folded.push(if f.is_ascii_digit() { '0' } else { f })
+                        });
+                    }
+                }
             }
             if s.word.is_empty() {
                 break;
             }
             n_words += 1;
-            // Folded form, digits as '0'.
-            s.folded.clear();
-            for &c in &s.word {
-                let folded = &mut s.folded;
-                fold_char_into(c, &mut |f| {
-                    folded.push(if f.is_ascii_digit() { '0' } else { f })
-                });
+            if w_diac {
+                let diac = s.word.iter().fold(seeds[DIAC], |h, &c| step(h, c));
+                emit(DIAC, finish(diac, bits));
             }
-            let diac = self.hash_chars(DIAC, &s.word);
-            emit(DIAC, finish(diac, bits));
             let expanded = if s.folded.len() <= 4 {
                 s.short.clear();
                 s.short.extend(s.folded.iter());
@@ -163,45 +211,56 @@ impl HashConfig {
                 None
             };
             let wh = match expanded {
-                Some(e) => e.chars().fold(self.ns_seed(WORD), |h, c| fnv(h, c as u32)),
-                None => self.hash_chars(WORD, &s.folded),
+                Some(e) => e.chars().fold(seeds[WORD], step),
+                None => s.folded.iter().fold(seeds[WORD], |h, &c| step(h, c)),
             };
-            emit(WORD, finish(wh, bits));
-            if let Some(p) = prev {
-                let b = fnv(fnv(self.ns_seed(BIGRAM), p as u32), (p >> 32) as u32);
-                emit(
-                    BIGRAM,
-                    finish(fnv(fnv(b, wh as u32), (wh >> 32) as u32), bits),
-                );
+            if w_word {
+                emit(WORD, finish(wh, bits));
+            }
+            if w_bigram {
+                if let Some(p) = prev {
+                    let b = (seeds[BIGRAM] ^ p).wrapping_mul(FNV_PRIME) ^ wh.rotate_left(17);
+                    emit(BIGRAM, finish(b.wrapping_mul(FNV_PRIME), bits));
+                }
             }
             prev = Some(wh);
-            // Char n-grams of "<folded>".
-            let w = &s.folded[..s.folded.len().min(self.char_word_max)];
-            let len = w.len() + 2;
-            let at = |i: usize| -> char {
-                if i == 0 {
-                    '<'
-                } else if i == len - 1 {
-                    '>'
-                } else {
-                    w[i - 1]
-                }
-            };
-            for n in self.char_min..=self.char_max {
-                if n > len {
-                    break;
-                }
-                for i in 0..=len - n {
-                    let mut h = self.ns_seed(CHAR);
-                    for j in i..i + n {
-                        h = fnv(h, at(j) as u32);
+            if w_char {
+                // Char n-grams of "<folded>": each start extends one character at a time, so all
+                // lengths from one start cost one step each.
+                let w = &s.folded[..s.folded.len().min(self.char_word_max)];
+                let len = w.len() + 2;
+                let at = |i: usize| -> char {
+                    if i == 0 {
+                        '<'
+                    } else if i == len - 1 {
+                        '>'
+                    } else {
+                        w[i - 1]
                     }
-                    emit(CHAR, finish(h, bits));
+                };
+                for i in 0..len {
+                    let mut h = seeds[CHAR];
+                    for j in i..(i + self.char_max).min(len) {
+                        h = step(h, at(j));
+                        if j + 1 - i >= self.char_min {
+                            emit(CHAR, finish(h, bits));
+                        }
+                    }
                 }
             }
         }
-        // Meta features.
-        let meta = |kind: u32, v: u32| finish(fnv(fnv(self.ns_seed(META), kind), v), bits);
+        if !w_meta {
+            return;
+        }
+        let meta = |kind: u32, v: u32| {
+            finish(
+                step(
+                    step(seeds[META], char::from_u32(kind).unwrap_or('?')),
+                    char::from_u32(v).unwrap_or('?'),
+                ),
+                bits,
+            )
+        };
         emit(
             META,
             meta(
@@ -234,12 +293,6 @@ impl HashConfig {
             META,
             meta(6, bucket_of(longest_run as f64, &[3.0, 4.0, 6.0])),
         );
-        let lower = text.to_ascii_lowercase();
-        let url = [
-            "http", "www.", ".com", ".vn", ".net", "bit.ly", ".xyz", ".me/",
-        ]
-        .iter()
-        .any(|k| lower.contains(k));
         emit(META, meta(7, u32::from(url)));
         emit(META, meta(8, 0));
     }

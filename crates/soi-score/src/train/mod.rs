@@ -120,6 +120,7 @@ pub fn train_all(
             threshold: t.threshold,
             datasets: split.datasets.clone(),
             dev_metrics,
+            namespaces: params.features.clone(),
         };
         results.push(HeadResult {
             spec,
