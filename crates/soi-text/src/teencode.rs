@@ -43,6 +43,11 @@ const TEENCODE: &[(&str, &str)] = &[
     ("ok", "ok"),
 ];
 
+/// Every (teencode token, expansion) pair, folded.
+pub fn table() -> &'static [(&'static str, &'static str)] {
+    TEENCODE
+}
+
 /// The folded expansion of a folded teencode token, if it is one.
 pub fn expand(token: &str) -> Option<&'static str> {
     TEENCODE.iter().find(|(t, _)| *t == token).map(|(_, e)| *e)

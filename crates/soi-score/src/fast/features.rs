@@ -55,7 +55,7 @@ impl Default for HashConfig {
 pub struct Scratch {
     word: Vec<char>,
     folded: Vec<char>,
-    short: String,
+    mixed: Vec<u64>,
 }
 
 const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
@@ -73,8 +73,71 @@ fn fnv(mut h: u64, x: u32) -> u64 {
 /// `finish` spreads the bits before taking the bucket).
 #[inline(always)]
 fn step(h: u64, c: char) -> u64 {
-    (h ^ (c as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)).wrapping_mul(FNV_PRIME)
+    (h ^ mix(c)).wrapping_mul(FNV_PRIME)
 }
+
+/// The per-character value `step` mixes in.
+#[inline(always)]
+fn mix(c: char) -> u64 {
+    (c as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+}
+
+/// What the featuriser needs to know about a character, precomputed for the first 0x2000 code
+/// points (ASCII, Latin-1, Latin Extended A/B, Vietnamese in Latin Extended Additional) so the
+/// hot loop does one table read instead of Unicode lookups.
+#[derive(Clone, Copy)]
+struct CharInfo {
+    lower: char,
+    folded: char,
+    /// Bits: 1 word character, 2 numeric, 4 upper case, 8 needs the slow path.
+    flags: u8,
+}
+
+const TABLE: usize = 0x2000;
+
+static CHARS: std::sync::LazyLock<Vec<CharInfo>> = std::sync::LazyLock::new(|| {
+    (0..TABLE as u32)
+        .map(|u| {
+            let c = char::from_u32(u).unwrap_or('\0');
+            let word = c.is_alphanumeric() || unicode_mark(c);
+            let mut lower = c.to_lowercase();
+            let (l, more) = (lower.next().unwrap_or(c), lower.next().is_some());
+            let mut folded = Vec::new();
+            fold_char_into(l, &mut |f| {
+                folded.push(if f.is_ascii_digit() { '0' } else { f })
+            });
+            let slow = more || folded.len() != 1;
+            CharInfo {
+                lower: l,
+                folded: folded.first().copied().unwrap_or(l),
+                flags: u8::from(word)
+                    | (u8::from(c.is_numeric()) << 1)
+                    | (u8::from(c.is_uppercase()) << 2)
+                    | (u8::from(slow) << 3),
+            }
+        })
+        .collect()
+});
+
+/// Packs a folded word of 1-4 ASCII lower-case letters into a key, for the teencode table.
+fn pack(w: &[char]) -> Option<u32> {
+    if w.is_empty() || w.len() > 4 {
+        return None;
+    }
+    w.iter().try_fold(0u32, |k, &c| {
+        c.is_ascii_lowercase().then(|| (k << 8) | c as u32)
+    })
+}
+
+/// Teencode expansions keyed by [`pack`], sorted for binary search.
+static TEEN: std::sync::LazyLock<Vec<(u32, &'static str)>> = std::sync::LazyLock::new(|| {
+    let mut v: Vec<(u32, &'static str)> = soi_text::teencode::table()
+        .iter()
+        .filter_map(|(t, e)| pack(&t.chars().collect::<Vec<_>>()).map(|k| (k, *e)))
+        .collect();
+    v.sort_unstable_by_key(|x| x.0);
+    v
+});
 
 /// Every namespace.
 pub const ALL: u8 = (1 << NS) - 1;
@@ -158,41 +221,44 @@ impl HashConfig {
                 longest_run = longest_run.max(run);
             }
             while let Some(&c) = chars.peek() {
-                let ascii = c.is_ascii();
-                if !(c.is_alphanumeric() || (!ascii && unicode_mark(c))) {
+                let info = CHARS.get(c as usize).filter(|i| i.flags & 8 == 0);
+                if let Some(i) = info {
+                    if i.flags & 1 == 0 {
+                        break;
+                    }
+                    chars.next();
+                    (run, last) = if c == last { (run + 1, c) } else { (1, c) };
+                    longest_run = longest_run.max(run);
+                    if i.flags & 2 != 0 {
+                        digits += 1;
+                    } else {
+                        letters += 1;
+                        upper += u32::from(i.flags & 4 != 0);
+                    }
+                    s.word.push(i.lower);
+                    s.folded.push(i.folded);
+                    continue;
+                }
+                if !(c.is_alphanumeric() || unicode_mark(c)) {
                     break;
                 }
                 chars.next();
                 (run, last) = if c == last { (run + 1, c) } else { (1, c) };
                 longest_run = longest_run.max(run);
-                if ascii {
-                    if c.is_ascii_digit() {
-                        digits += 1;
-                        s.word.push(c);
-                        s.folded.push('0');
-                    } else {
-                        letters += 1;
-                        upper += u32::from(c.is_ascii_uppercase());
-                        let l = c.to_ascii_lowercase();
-                        s.word.push(l);
-                        s.folded.push(l);
-                    }
+                if c.is_numeric() {
+                    digits += 1;
                 } else {
-                    if c.is_numeric() {
-                        digits += 1;
-                    } else {
-                        letters += 1;
-                        upper += u32::from(c.is_uppercase());
-                    }
-                    let start = s.word.len();
-                    s.word.extend(c.to_lowercase());
-                    for i in start..s.word.len() {
-                        let lc = s.word[i];
-                        let folded = &mut s.folded;
-                        fold_char_into(lc, &mut |f| {
-                            folded.push(if f.is_ascii_digit() { '0' } else { f })
-                        });
-                    }
+                    letters += 1;
+                    upper += u32::from(c.is_uppercase());
+                }
+                let start = s.word.len();
+                s.word.extend(c.to_lowercase());
+                for i in start..s.word.len() {
+                    let lc = s.word[i];
+                    let folded = &mut s.folded;
+                    fold_char_into(lc, &mut |f| {
+                        folded.push(if f.is_ascii_digit() { '0' } else { f })
+                    });
                 }
             }
             if s.word.is_empty() {
@@ -203,13 +269,11 @@ impl HashConfig {
                 let diac = s.word.iter().fold(seeds[DIAC], |h, &c| step(h, c));
                 emit(DIAC, finish(diac, bits));
             }
-            let expanded = if s.folded.len() <= 4 {
-                s.short.clear();
-                s.short.extend(s.folded.iter());
-                soi_text::teencode::expand(&s.short)
-            } else {
-                None
-            };
+            let expanded = pack(&s.folded).and_then(|k| {
+                TEEN.binary_search_by_key(&k, |x| x.0)
+                    .ok()
+                    .map(|i| TEEN[i].1)
+            });
             let wh = match expanded {
                 Some(e) => e.chars().fold(seeds[WORD], step),
                 None => s.folded.iter().fold(seeds[WORD], |h, &c| step(h, c)),
@@ -228,21 +292,19 @@ impl HashConfig {
                 // Char n-grams of "<folded>": each start extends one character at a time, so all
                 // lengths from one start cost one step each.
                 let w = &s.folded[..s.folded.len().min(self.char_word_max)];
-                let len = w.len() + 2;
-                let at = |i: usize| -> char {
-                    if i == 0 {
-                        '<'
-                    } else if i == len - 1 {
-                        '>'
-                    } else {
-                        w[i - 1]
-                    }
-                };
+                s.mixed.clear();
+                s.mixed.push(mix('<'));
+                s.mixed.extend(w.iter().map(|&c| mix(c)));
+                s.mixed.push(mix('>'));
+                let m = &s.mixed;
+                let len = m.len();
+                let (lo, hi) = (self.char_min, self.char_max);
                 for i in 0..len {
                     let mut h = seeds[CHAR];
-                    for j in i..(i + self.char_max).min(len) {
-                        h = step(h, at(j));
-                        if j + 1 - i >= self.char_min {
+                    let end = (i + hi).min(len);
+                    for (j, &mj) in m[i..end].iter().enumerate() {
+                        h = (h ^ mj).wrapping_mul(FNV_PRIME);
+                        if j + 1 >= lo {
                             emit(CHAR, finish(h, bits));
                         }
                     }
