@@ -125,7 +125,7 @@ fn pack(w: &[char]) -> Option<u32> {
         return None;
     }
     w.iter().try_fold(0u32, |k, &c| {
-        c.is_ascii_lowercase().then(|| (k << 8) | c as u32)
+        c.is_ascii_lowercase().then_some((k << 8) | c as u32)
     })
 }
 
