@@ -24,7 +24,8 @@ s() { "$soi" --quiet --home "$work/home" --bus "$SOI_TEST_KAFKA" --store "$store
 rate() { sed -n "s/.* \([0-9][0-9]*\) listings\/s.*/\1/p" | tail -1; }
 
 echo "raw engines on $n listings..." >&2
-raw=$(python3 benches/raw_engines.py "$listings" "${SOI_TEST_KAFKA#kafka://}" "http://${SOI_TEST_CLICKHOUSE#clickhouse://}" | sed 's|/soi_test||')
+ch_http="http://${SOI_TEST_CLICKHOUSE#clickhouse://}"; ch_http="${ch_http%/*}"
+raw=$(python3 benches/raw_engines.py "$listings" "${SOI_TEST_KAFKA#kafka://}" "$ch_http")
 echo "soi stages one after another..." >&2
 pub=$(s publish --input "$listings" 2>&1 | rate)
 score=$(s score --idle-exit 5 2>&1 | rate)

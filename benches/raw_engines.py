@@ -53,7 +53,7 @@ def kafka_rates(lines, broker):
 
 
 def clickhouse_rate(lines, url):
-    def q(sql, data=None):
+    def q(sql, data=b""):
         req = urllib.request.Request(url + "/?query=" + urllib.parse.quote(sql), data=data)
         return urllib.request.urlopen(req, timeout=300).read()
     q("CREATE DATABASE IF NOT EXISTS soi_rawbench")

@@ -50,11 +50,18 @@ impl ClickHouseStore {
         }
         let sql = format!(
             "SELECT concat(marketplace, '/', {id_col}) AS key, content_hash FROM {table} FINAL
-             WHERE has(?, concat(marketplace, '/', {id_col}))"
+             WHERE {}",
+            key_filter(id_col)
         );
+        let (mkts, ids) = split_keys(keys);
         let rows: Vec<KeyHash> = self
             .retry("read hashes", || {
-                self.client.query(&sql).bind(keys).fetch_all::<KeyHash>()
+                self.client
+                    .query(&sql)
+                    .bind(&mkts)
+                    .bind(&ids)
+                    .bind(keys)
+                    .fetch_all::<KeyHash>()
             })
             .await?;
         Ok(rows.into_iter().map(|r| (r.key, r.content_hash)).collect())
@@ -98,12 +105,16 @@ impl ClickHouseStore {
         let stored: Vec<KeyBody> = if keys.is_empty() {
             Vec::new()
         } else {
+            let sql = format!(
+                "SELECT concat(marketplace, '/', id) AS key, body FROM sellers FINAL WHERE {}",
+                key_filter("id")
+            );
+            let (mkts, ids) = split_keys(&keys);
             self.retry("read sellers", || {
                 self.client
-                    .query(
-                        "SELECT concat(marketplace, '/', id) AS key, body FROM sellers FINAL
-                         WHERE has(?, concat(marketplace, '/', id))",
-                    )
+                    .query(&sql)
+                    .bind(&mkts)
+                    .bind(&ids)
                     .bind(&keys)
                     .fetch_all::<KeyBody>()
             })
@@ -179,6 +190,27 @@ impl ClickHouseStore {
         changed += listings.len() + verdicts.len();
         Ok(changed)
     }
+}
+
+/// Rows whose `marketplace/id` is in the third bound array. The first two conditions let
+/// ClickHouse use the primary key `(marketplace, id)` instead of scanning the table.
+fn key_filter(id_col: &str) -> String {
+    format!(
+        "marketplace IN (SELECT arrayJoin(?)) AND {id_col} IN (SELECT arrayJoin(?))
+         AND has(?, concat(marketplace, '/', {id_col}))"
+    )
+}
+
+/// Distinct marketplaces and ids of `marketplace/id` keys.
+fn split_keys(keys: &[String]) -> (Vec<String>, Vec<String>) {
+    let mut mkts = std::collections::BTreeSet::new();
+    let mut ids = std::collections::BTreeSet::new();
+    for k in keys {
+        let (m, id) = k.split_once('/').unwrap_or(("", k));
+        mkts.insert(m.to_string());
+        ids.insert(id.to_string());
+    }
+    (mkts.into_iter().collect(), ids.into_iter().collect())
 }
 
 fn listing_row(l: &Listing, version: u64) -> ListingRow {
