@@ -74,6 +74,14 @@ pub fn write(
          evaluation with `soi eval`.\n",
         cfg.dev_fraction * 100.0
     );
+    if cfg.heads.values().any(|p| p.refit) {
+        let _ = writeln!(
+            s,
+            "Heads with `refit = true` in the training config were then trained again on train + \
+             held-out together for the chosen number of epochs, keeping the held-out calibration and \
+             threshold: the shipped weights saw more data than the ones measured here.\n"
+        );
+    }
     let _ = writeln!(s, "| head | train | held-out n | accuracy | macro-F1 | F1 (pos) | precision | recall | PR-AUC | ECE | threshold | epoch | published baseline (test split) |");
     let _ = writeln!(s, "|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for r in results {
@@ -107,7 +115,11 @@ pub fn write(
     );
     let _ = writeln!(
         s,
-        "## Evaluate and benchmark\n\n```\nsoi eval --head review_spam --data FILE.jsonl   # one JSON object of metrics\n         soi bench score --input LISTINGS.jsonl          # listings/s per thread and total, peak memory\n         bash crates/soi-score/benches/fasttext_compare.sh   # side by side with fastText\n```\n"
+        "## Evaluate and benchmark\n\n```\n\
+         soi eval --head review_spam --data FILE.jsonl        # one JSON object of metrics\n\
+         soi bench score --input LISTINGS.jsonl               # listings/s per thread and total, peak memory\n\
+         soi bench score --input TEXTS.jsonl --head review_spam --threads 1\n\
+         bash crates/soi-score/benches/fasttext_compare.sh    # side by side with fastText\n```\n"
     );
     let _ = writeln!(
         s,
