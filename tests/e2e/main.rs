@@ -4,3 +4,4 @@ mod distributed; // Kafka + ClickHouse as separate processes: same answers, noth
 mod run_demo; // `soi run` on the demo marketplace: flags, reasons, idempotence
 mod score_cli; // `soi score`: the JSON Lines contract and malformed input
 mod support; // running the binary, free ports, temporary homes
+mod validate; // `soi validate`: shipped files pass, mistakes named with file and line

@@ -1,5 +1,6 @@
 //! `soi validate`: checks every file in the pipelines folder and names the file, line and
-//! problem of each mistake.
+//! problem of each mistake: marketplace configs (their meaning, not only their syntax), the alert
+//! rules and the scoring policy.
 
 use std::process::ExitCode;
 
@@ -9,7 +10,22 @@ use crate::global::Global;
 pub struct Args {}
 
 pub async fn exec(_a: Args, g: &Global) -> anyhow::Result<ExitCode> {
-    let problems = soi_crawl::validate_pipelines(&g.pipelines);
+    let mut problems: Vec<String> = soi_crawl::validate_pipelines(&g.pipelines)
+        .iter()
+        .map(|p| p.to_string())
+        .collect();
+    let alerts = g.pipelines.join("alerts.toml");
+    if alerts.is_file() {
+        if let Err(e) = soi_alert::AlertsConfig::load(&alerts) {
+            problems.push(e.to_string());
+        }
+    }
+    let scoring = g.pipelines.join("scoring.toml");
+    if scoring.is_file() {
+        if let Err(e) = soi_score::ScoringConfig::from_file(&scoring) {
+            problems.push(format!("{}: {e}", scoring.display()));
+        }
+    }
     if problems.is_empty() {
         println!("{}: all pipeline files are valid", g.pipelines.display());
         return Ok(ExitCode::SUCCESS);

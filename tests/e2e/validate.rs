@@ -1,0 +1,41 @@
+//! `soi validate` over the whole pipelines folder: the shipped files pass; a mistake in the alert
+//! rules or the scoring policy is named with its file and line.
+
+use std::path::Path;
+
+use crate::support::{repo_root, run_expect, soi};
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for e in std::fs::read_dir(from).expect("read dir") {
+        let e = e.expect("entry");
+        let dest = to.join(e.file_name());
+        if e.file_type().expect("type").is_dir() {
+            copy_dir(&e.path(), &dest);
+        } else {
+            std::fs::copy(e.path(), dest).expect("copy");
+        }
+    }
+}
+
+#[test]
+fn shipped_pipelines_pass_and_mistakes_are_located() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let out = run_expect(soi(home.path()).arg("validate"), 0);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("all pipeline files are valid"));
+
+    let copy = home.path().join("pipelines");
+    copy_dir(&repo_root().join("pipelines"), &copy);
+    let alerts = copy.join("alerts.toml");
+    let text = std::fs::read_to_string(&alerts).expect("alerts.toml");
+    let broken = text.replacen("severity = \"high\"", "severity = \"urgent\"", 1);
+    std::fs::write(&alerts, broken).expect("write");
+    let out = run_expect(
+        soi(home.path()).args(["--pipelines", copy.to_str().expect("utf-8"), "validate"]),
+        1,
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("alerts.toml"), "{err}");
+    assert!(err.contains("urgent"), "{err}");
+    assert!(err.contains("line"), "{err}");
+}
