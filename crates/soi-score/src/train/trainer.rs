@@ -31,6 +31,11 @@ pub struct HeadParams {
     /// held-out together for that many epochs (the calibration is kept).
     #[serde(default)]
     pub refit: bool,
+    /// Scale each bucket by its naive-Bayes log-count ratio before training (NB-LR, Wang and
+    /// Manning 2012); binary heads only. The ratio is folded into the weights afterwards, so
+    /// scoring is unchanged.
+    #[serde(default)]
+    pub nb: bool,
     /// Feature namespaces this head learns from (default: all of
     /// `word`, `bigram`, `diac`, `char`, `meta`).
     #[serde(default)]
@@ -125,6 +130,31 @@ fn select_score(z: &[Vec<f64>], y: &[usize], lanes: usize) -> f64 {
             .collect();
         macro_f1(&pred, y, lanes)
     }
+}
+
+/// Naive-Bayes log-count ratio per bucket: `ln((p_b / |p|) / (q_b / |q|))` with add-one
+/// smoothing, from the (already normalised) feature values of positive and negative texts.
+fn nb_ratio(buckets: usize, feats: &[Feats], labels: &[usize]) -> Vec<f32> {
+    let mut p = vec![1f64; buckets];
+    let mut q = vec![1f64; buckets];
+    let mut seen = vec![false; buckets];
+    for (f, &y) in feats.iter().zip(labels) {
+        let t = if y == 1 { &mut p } else { &mut q };
+        for &(b, v) in f {
+            t[b as usize] += v as f64;
+            seen[b as usize] = true;
+        }
+    }
+    let (sp, sq): (f64, f64) = (p.iter().sum(), q.iter().sum());
+    (0..buckets)
+        .map(|b| {
+            if seen[b] {
+                ((p[b] / sp) / (q[b] / sq)).ln() as f32
+            } else {
+                0.0
+            }
+        })
+        .collect()
 }
 
 /// Runs `epochs` epochs of Adam over `feats`, calling `after_epoch(epoch, weights, bias)` after
@@ -224,6 +254,15 @@ pub fn train_head(
     let df = featurise(hash, dev, p.max_features, mask);
     let ty: Vec<usize> = train.iter().map(|e| e.label).collect();
     let dy: Vec<usize> = dev.iter().map(|e| e.label).collect();
+    let (mut tf, mut df) = (tf, df);
+    let ratio = (p.nb && lanes == 1).then(|| nb_ratio(buckets, &tf, &ty));
+    if let Some(r) = &ratio {
+        for f in tf.iter_mut().chain(df.iter_mut()) {
+            for (b, v) in f.iter_mut() {
+                *v *= r[*b as usize];
+            }
+        }
+    }
     let mut best: Option<(f64, usize, Vec<f32>, Vec<f32>)> = None;
     fit(
         buckets,
@@ -277,6 +316,11 @@ pub fn train_head(
                 }
             },
         )?;
+    }
+    if let Some(r) = &ratio {
+        for (w, r) in weights.iter_mut().zip(r) {
+            *w *= r;
+        }
     }
     Ok(TrainedHead {
         lanes,
