@@ -121,6 +121,16 @@ fn training_is_deterministic_and_learns() {
         .filter(|(p, e)| usize::from(p[0] > a.threshold) == e.label)
         .count();
     assert_eq!(correct, dev.len());
+    // NB-LR scaling is folded into the weights and learns the same split.
+    let nb: HeadParams = toml::from_str("epochs = 3\nlr = 0.05\nbatch = 8\nnb = true").unwrap();
+    let c = train_head(&small_hash(), &train, &dev, 2, &nb, 42).unwrap();
+    let correct = c
+        .dev_probs
+        .iter()
+        .zip(&dev)
+        .filter(|(p, e)| usize::from(p[0] > c.threshold) == e.label)
+        .count();
+    assert_eq!(correct, dev.len());
 }
 
 #[test]
