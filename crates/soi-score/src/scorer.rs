@@ -137,6 +137,11 @@ impl SoiScorer {
             let Some(prob) = p.heads.get(head) else {
                 continue;
             };
+            // The misleading-claim head learned from English shop UI text only; on Vietnamese
+            // text its answers are not evidence (they stay in `heads` for the analyst).
+            if head == "misleading_claim" && !mostly_latin_ascii(&Self::listing_text(l)) {
+                continue;
+            }
             let thr = self.gate(head);
             if prob <= thr {
                 continue;
@@ -300,6 +305,17 @@ impl SoiScorer {
             scored_at: chrono::Utc::now(),
         }
     }
+}
+
+/// True when at most 3% of the letters carry diacritics or are outside ASCII: English (or
+/// Vietnamese typed without accents, which the head does not understand either way).
+fn mostly_latin_ascii(text: &str) -> bool {
+    let (mut letters, mut other) = (0usize, 0usize);
+    for c in text.chars().filter(|c| c.is_alphabetic()) {
+        letters += 1;
+        other += usize::from(!c.is_ascii());
+    }
+    letters > 0 && other * 100 <= letters * 3
 }
 
 fn head_source(head: &str) -> &'static str {
