@@ -34,13 +34,19 @@ fn words(s: &str) -> String {
 pub fn category_of(l: &Listing, cfg: &ScoringConfig) -> Option<usize> {
     let find = |text: &str| {
         let w = words(text);
-        cfg.price.reference.iter().position(|r| {
-            r.keywords
-                .iter()
-                .any(|k| w.contains(&format!(" {} ", k.trim())))
-        })
+        cfg.price
+            .reference
+            .iter()
+            .position(|r| r.keywords.iter().any(|k| has_words(&w, k.trim())))
     };
     find(&l.title).or_else(|| l.category.as_deref().and_then(find))
+}
+
+/// Does the padded text `w` (" a b c ") contain `k` as whole words? No allocation.
+fn has_words(w: &str, k: &str) -> bool {
+    !k.is_empty()
+        && w.match_indices(k)
+            .any(|(i, _)| w[..i].ends_with(' ') && w[i + k.len()..].starts_with(' '))
 }
 
 /// The listing's price in VND: the price field, else the first price written in the text.
