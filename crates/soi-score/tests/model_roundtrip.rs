@@ -24,6 +24,7 @@ fn head(name: &str, classes: usize, offset: usize) -> HeadSpec {
         datasets: vec![],
         dev_metrics: Default::default(),
         namespaces: None,
+        class_bias: vec![],
     }
 }
 

@@ -44,6 +44,10 @@ pub struct HeadSpec {
     /// others.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespaces: Option<Vec<String>>,
+    /// Multi-class heads: per-class offsets added to the temperature-scaled logits, tuned on
+    /// held-out data for macro-F1.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub class_bias: Vec<f64>,
 }
 
 impl HeadSpec {
@@ -209,11 +213,13 @@ impl FastModel {
             let z = logits[head.offset] as f64;
             vec![sigmoid(head.calib_a * z + head.calib_b)]
         } else {
+            let t = 1.0 / head.calib_a.max(1e-6);
             let z: Vec<f64> = logits[head.offset..head.offset + head.lanes()]
                 .iter()
-                .map(|&v| v as f64)
+                .enumerate()
+                .map(|(i, &v)| v as f64 / t + head.class_bias.get(i).copied().unwrap_or(0.0))
                 .collect();
-            softmax_t(&z, 1.0 / head.calib_a.max(1e-6))
+            softmax_t(&z, 1.0)
         }
     }
 

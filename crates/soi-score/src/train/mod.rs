@@ -121,6 +121,7 @@ pub fn train_all(
             datasets: split.datasets.clone(),
             dev_metrics,
             namespaces: params.features.clone(),
+            class_bias: t.class_bias.clone(),
         };
         results.push(HeadResult {
             spec,

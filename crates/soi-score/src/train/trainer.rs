@@ -78,6 +78,8 @@ pub struct TrainedHead {
     pub threshold: f64,
     /// Calibrated held-out probabilities: one per example (binary) or per class.
     pub dev_probs: Vec<Vec<f64>>,
+    /// Multi-class heads: offsets added to the scaled logits (see `tune_class_bias`).
+    pub class_bias: Vec<f64>,
 }
 
 type Feats = Vec<(u32, f32)>;
@@ -283,6 +285,7 @@ pub fn train_head(
         return Err(ScoreError::Train("no epochs".into()));
     };
     let z = logits(&df, &weights, &bias, lanes);
+    let mut class_bias = Vec::new();
     let (calib_a, calib_b, threshold, dev_probs) = if lanes == 1 {
         let z1: Vec<f64> = z.iter().map(|v| v[0]).collect();
         let (a, bb) = platt(&z1, &dy);
@@ -291,7 +294,18 @@ pub fn train_head(
         (a, bb, t, probs.into_iter().map(|p| vec![p]).collect())
     } else {
         let t = temperature(&z, &dy);
-        let probs = z.iter().map(|v| softmax_t(v, t)).collect();
+        let scaled: Vec<Vec<f64>> = z
+            .iter()
+            .map(|v| v.iter().map(|x| x / t).collect())
+            .collect();
+        class_bias = tune_class_bias(&scaled, &dy, lanes);
+        let probs = scaled
+            .iter()
+            .map(|v| {
+                let b: Vec<f64> = v.iter().zip(&class_bias).map(|(x, o)| x + o).collect();
+                softmax_t(&b, 1.0)
+            })
+            .collect();
         (1.0 / t, 0.0, 0.5, probs)
     };
     if p.refit {
@@ -331,5 +345,42 @@ pub fn train_head(
         calib_b,
         threshold,
         dev_probs,
+        class_bias,
     })
+}
+
+/// Per-class offsets added to temperature-scaled logits before the argmax, tuned on held-out
+/// data for macro-F1 (coordinate ascent on a grid; class 0 stays at 0). Minority classes get
+/// the push an argmax over imbalanced classes denies them.
+fn tune_class_bias(z: &[Vec<f64>], y: &[usize], classes: usize) -> Vec<f64> {
+    let score = |o: &[f64]| {
+        let pred: Vec<usize> = z
+            .iter()
+            .map(|v| {
+                v.iter()
+                    .zip(o)
+                    .map(|(x, b)| x + b)
+                    .enumerate()
+                    .max_by(|a, b| a.1.total_cmp(&b.1))
+                    .map_or(0, |(i, _)| i)
+            })
+            .collect();
+        macro_f1(&pred, y, classes)
+    };
+    let mut o = vec![0.0; classes];
+    let mut best = score(&o);
+    for _ in 0..2 {
+        for c in 1..classes {
+            for step in -20..=20 {
+                let mut cand = o.clone();
+                cand[c] = step as f64 * 0.1;
+                let s = score(&cand);
+                if s > best + 1e-9 {
+                    best = s;
+                    o = cand;
+                }
+            }
+        }
+    }
+    o
 }
