@@ -67,12 +67,9 @@ impl ClickHouseStore {
         Ok(rows.into_iter().map(|r| (r.key, r.content_hash)).collect())
     }
 
-    async fn insert_rows<R: Row + Serialize + Send + Sync>(
-        &self,
-        table: &str,
-        rows: &[R],
-    ) -> Result<(), ClickHouseError>
+    async fn insert_rows<R>(&self, table: &str, rows: &[R]) -> Result<(), ClickHouseError>
     where
+        R: Serialize + Send + Sync,
         for<'a> R: Row<Value<'a> = R>,
     {
         if rows.is_empty() {

@@ -39,8 +39,9 @@ pub struct Args {
     idle_exit: Option<u64>,
 }
 
+/// An input line waiting for its batch: a listing to score, or the error to answer in place.
 enum Line {
-    Ok(Listing),
+    Ok(Box<Listing>),
     Bad { line: usize, error: String },
 }
 
@@ -103,21 +104,25 @@ fn run(a: &Args, scorer: &dyn Scorer, quiet: bool) -> anyhow::Result<ExitCode> {
     let (mut ok, mut bad) = (0usize, 0usize);
     let mut pending: Vec<Line> = Vec::with_capacity(a.batch);
     let flush = |pending: &mut Vec<Line>, out: &mut dyn Write| -> anyhow::Result<()> {
-        let listings: Vec<Listing> = pending
-            .iter()
-            .filter_map(|l| match l {
-                Line::Ok(l) => Some(l.clone()),
-                Line::Bad { .. } => None,
-            })
-            .collect();
-        let mut verdicts = scorer.score(&listings).into_iter();
+        let mut listings = Vec::with_capacity(pending.len());
+        let mut order = Vec::with_capacity(listings.capacity());
         for l in pending.drain(..) {
-            let text = match l {
-                Line::Ok(_) => match verdicts.next() {
+            match l {
+                Line::Ok(l) => {
+                    listings.push(*l);
+                    order.push(None);
+                }
+                Line::Bad { line, error } => order.push(Some((line, error))),
+            }
+        }
+        let mut verdicts = scorer.score(&listings).into_iter();
+        for e in order {
+            let text = match e {
+                None => match verdicts.next() {
                     Some(v) => serde_json::to_string(&v)?,
                     None => anyhow::bail!("the scorer returned fewer verdicts than listings"),
                 },
-                Line::Bad { line, error } => json!({"line": line, "error": error}).to_string(),
+                Some((line, error)) => json!({"line": line, "error": error}).to_string(),
             };
             writeln!(out, "{text}")?;
         }
@@ -132,7 +137,7 @@ fn run(a: &Args, scorer: &dyn Scorer, quiet: bool) -> anyhow::Result<ExitCode> {
         match Listing::from_json(&line) {
             Ok(l) => {
                 ok += 1;
-                pending.push(Line::Ok(l));
+                pending.push(Line::Ok(Box::new(l)));
             }
             Err(e) => {
                 bad += 1;
