@@ -6,13 +6,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use clickhouse::Row;
 use serde::Serialize;
 use soi_model::{Listing, Scored, Seller, Verdict};
-use soi_store::{content_hash, merge_seller};
+use soi_store::{content_hash, merge_seller, stored_listing, stored_verdict};
 
 use crate::rows::{KeyBody, KeyHash, ListingRow, SellerRow, VerdictRow};
 use crate::{ClickHouseError, ClickHouseStore};
-
-const LISTING_VOLATILE: &[&str] = &["observed_at"];
-const VERDICT_VOLATILE: &[&str] = &["scored_at"];
 
 /// Versions grow with time and within a millisecond, so the latest write of a key wins.
 fn next_version() -> u64 {
@@ -211,10 +208,7 @@ fn split_keys(keys: &[String]) -> (Vec<String>, Vec<String>) {
 }
 
 fn listing_row(l: &Listing, version: u64) -> ListingRow {
-    let mut stored = l.clone();
-    if let Some(s) = stored.seller.as_mut() {
-        *s = Seller::new(&s.marketplace, &s.id);
-    }
+    let (stored, hash) = stored_listing(l);
     ListingRow {
         marketplace: l.marketplace.clone(),
         id: l.id.clone(),
@@ -222,17 +216,14 @@ fn listing_row(l: &Listing, version: u64) -> ListingRow {
         title: l.title.clone(),
         observed_at: secs(l.observed_at),
         evidence_sha256: l.evidence_sha256.clone().unwrap_or_default(),
-        content_hash: content_hash(&stored, LISTING_VOLATILE),
+        content_hash: hash,
         body: json(&stored),
         version,
     }
 }
 
 fn verdict_row(l: &Listing, v: &Verdict, version: u64) -> VerdictRow {
-    let mut v = v.clone();
-    if v.marketplace.is_empty() {
-        v.marketplace = l.marketplace.clone();
-    }
+    let (v, hash) = stored_verdict(l, v);
     VerdictRow {
         marketplace: v.marketplace.clone(),
         listing_id: v.listing_id.clone(),
@@ -240,7 +231,7 @@ fn verdict_row(l: &Listing, v: &Verdict, version: u64) -> VerdictRow {
         risk: v.risk,
         model: v.model.clone(),
         scored_at: secs(Some(v.scored_at)),
-        content_hash: content_hash(&v, VERDICT_VOLATILE),
+        content_hash: hash,
         body: json(&v),
         version,
     }

@@ -16,6 +16,7 @@
 //! reports). They are separate traits so that `Store`'s other implementations need not grow them.
 
 pub mod alert;
+mod canonical;
 pub mod conformance;
 mod error;
 mod hash;
@@ -30,6 +31,7 @@ pub use alert::{
     Alert, AlertQuery, AlertRule, AlertRules, AlertState, Attempt, Delivery, DeliveryLogEntry,
     DeliveryStatus, RuleKind, Severity, Tlp,
 };
+pub use canonical::{stored_listing, stored_verdict};
 pub use error::StoreError;
 pub use hash::content_hash;
 pub use merge::merge_seller;

@@ -7,11 +7,7 @@ use super::raise;
 use crate::alert::AlertRules;
 use crate::hash::content_hash;
 use crate::merge::merge_seller;
-use crate::StoreError;
-
-/// Fields that change on every observation or scoring without the content changing.
-const LISTING_VOLATILE: &[&str] = &["observed_at"];
-const VERDICT_VOLATILE: &[&str] = &["scored_at"];
+use crate::{stored_listing, stored_verdict, StoreError};
 
 /// Writes listings, sellers and verdicts; when `rules` are given, every verdict that changed is
 /// checked against them and the alerts it raises are queued in the same transaction.
@@ -70,12 +66,7 @@ fn existing_hash(
 }
 
 fn put_listing(tx: &Transaction, l: &Listing) -> Result<usize, StoreError> {
-    // The seller is stored in its own table; the listing keeps only the reference.
-    let mut stored = l.clone();
-    if let Some(s) = stored.seller.as_mut() {
-        *s = Seller::new(&s.marketplace, &s.id);
-    }
-    let hash = content_hash(&stored, LISTING_VOLATILE);
+    let (stored, hash) = stored_listing(l);
     if existing_hash(tx, "listings", "id", &l.marketplace, &l.id)?.as_deref() == Some(&hash) {
         return Ok(0);
     }
@@ -107,11 +98,7 @@ fn put_verdict(
     l: &Listing,
     v: &Verdict,
 ) -> Result<Option<(Verdict, String)>, StoreError> {
-    let mut v = v.clone();
-    if v.marketplace.is_empty() {
-        v.marketplace = l.marketplace.clone();
-    }
-    let hash = content_hash(&v, VERDICT_VOLATILE);
+    let (v, hash) = stored_verdict(l, v);
     if existing_hash(tx, "verdicts", "listing_id", &v.marketplace, &v.listing_id)?.as_deref()
         == Some(&hash)
     {
