@@ -1,4 +1,5 @@
 //! End-to-end tests of the `soi` binary. One line per module:
+mod alerts_report; // `soi alerts` and `soi report`: demo alerts dropped once, stix2-valid, identical reports
 mod analyst_tools; // `soi sellers` and `soi listing` on a store filled by `soi run`
 mod distributed; // Kafka + ClickHouse as separate processes: same answers, nothing lost or doubled
 mod run_demo; // `soi run` on the demo marketplace: flags, reasons, idempotence

@@ -10,7 +10,8 @@ fn field(s: &str) -> String {
     }
 }
 
-fn line(fields: &[String]) -> String {
+/// One RFC 4180 record, quoted where needed, ending in CRLF.
+pub fn line(fields: &[String]) -> String {
     let mut l = fields
         .iter()
         .map(|f| field(f))
@@ -97,4 +98,13 @@ pub fn listings(c: &CountryReport) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn quotes_when_needed() {
+        let l = super::line(&["a".into(), "b,c".into(), "say \"hi\"".into()]);
+        assert_eq!(l, "a,\"b,c\",\"say \"\"hi\"\"\"\r\n");
+    }
 }

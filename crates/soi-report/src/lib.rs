@@ -14,6 +14,7 @@ mod manifest;
 pub mod model;
 mod svg;
 
+pub use csv::line as csv_line;
 pub use error::ReportError;
 pub use manifest::Entry as ManifestEntry;
 

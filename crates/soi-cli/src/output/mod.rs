@@ -1,6 +1,5 @@
 //! How analysts see results: aligned text tables, JSON and CSV.
 
-mod csv;
 mod listing;
 mod sellers;
 mod text;

@@ -5,7 +5,7 @@ use std::io::Write;
 use soi_store::SellerSummary;
 
 use super::text::{clip, fit};
-use super::{csv, Format};
+use super::Format;
 
 pub fn write_sellers(
     out: &mut dyn Write,
@@ -94,7 +94,7 @@ fn write_csv(out: &mut dyn Write, sellers: &[SellerSummary]) -> std::io::Result<
         "reasons",
         "top_evidence",
     ];
-    csv::record(out, &header.map(String::from))?;
+    out.write_all(soi_report::csv_line(&header.map(String::from)).as_bytes())?;
     for s in sellers {
         let reasons: Vec<String> = s
             .reasons
@@ -104,27 +104,25 @@ fn write_csv(out: &mut dyn Write, sellers: &[SellerSummary]) -> std::io::Result<
         let time = |t: Option<chrono::DateTime<chrono::Utc>>| {
             t.map(|t| t.to_rfc3339()).unwrap_or_default()
         };
-        csv::record(
-            out,
-            &[
-                s.marketplace.clone(),
-                s.seller_id.clone(),
-                s.name.clone().unwrap_or_default(),
-                s.country.clone().unwrap_or_default(),
-                s.cross_border.to_string(),
-                format!("{:.4}", s.max_risk),
-                format!("{:.4}", s.mean_risk),
-                s.flagged_listings.to_string(),
-                s.total_listings.to_string(),
-                time(s.first_seen),
-                time(s.last_seen),
-                reasons.join(";"),
-                s.reasons
-                    .first()
-                    .map(|r| r.example_evidence.clone())
-                    .unwrap_or_default(),
-            ],
-        )?;
+        let row = soi_report::csv_line(&[
+            s.marketplace.clone(),
+            s.seller_id.clone(),
+            s.name.clone().unwrap_or_default(),
+            s.country.clone().unwrap_or_default(),
+            s.cross_border.to_string(),
+            format!("{:.4}", s.max_risk),
+            format!("{:.4}", s.mean_risk),
+            s.flagged_listings.to_string(),
+            s.total_listings.to_string(),
+            time(s.first_seen),
+            time(s.last_seen),
+            reasons.join(";"),
+            s.reasons
+                .first()
+                .map(|r| r.example_evidence.clone())
+                .unwrap_or_default(),
+        ]);
+        out.write_all(row.as_bytes())?;
     }
     Ok(())
 }

@@ -6,41 +6,9 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Command;
 
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn soi(home: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_soi"));
-    c.current_dir(repo_root())
-        .env("SOI_HOME", home)
-        .env_remove("SOI_STORE")
-        .env_remove("RUST_LOG")
-        .arg("--quiet")
-        .stdin(Stdio::null());
-    c
-}
-
-fn run(cmd: &mut Command, code: i32) -> Output {
-    let out = cmd.output().expect("running soi");
-    assert_eq!(
-        out.status.code(),
-        Some(code),
-        "stdout:\n{}\nstderr:\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
+use crate::support::{free_port, repo_root, run_expect as run, soi};
 
 fn files(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     let mut out = BTreeMap::new();
