@@ -46,15 +46,7 @@ async fn robots_txt_is_obeyed_for_our_user_agent() {
 
 #[tokio::test]
 async fn per_host_rate_limit_holds_on_the_server_side() {
-    let pages: Vec<String> = (0..10).map(|i| format!("/listings/{i}.html")).collect();
-    let links: Vec<&str> = pages.iter().map(String::as_str).collect();
-    let index = index_page(&links);
-    let (srv, hits) = site(move |p, _| match p {
-        "/robots.txt" => not_found(),
-        "/index.html" => html(&index),
-        _ => html(&product_page(p, "x", "10")),
-    })
-    .await;
+    let (srv, hits) = common::catalog_site(10).await;
     let state = tempfile::tempdir().unwrap();
     let cfg = config("requests_per_second = 10.0\nconcurrency = 3");
     let (report, bus) = run(&cfg, &srv.base_url(), state.path()).await;
@@ -284,15 +276,7 @@ base_url = "http://127.0.0.1:1"
 
 #[tokio::test]
 async fn page_budget_stops_the_crawl() {
-    let pages: Vec<String> = (0..20).map(|i| format!("/listings/{i}.html")).collect();
-    let links: Vec<&str> = pages.iter().map(String::as_str).collect();
-    let index = index_page(&links);
-    let (srv, hits) = site(move |p, _| match p {
-        "/robots.txt" => not_found(),
-        "/index.html" => html(&index),
-        _ => html(&product_page(p, "x", "10")),
-    })
-    .await;
+    let (srv, hits) = common::catalog_site(20).await;
     let state = tempfile::tempdir().unwrap();
     let (report, bus) = run(&config("max_pages = 5"), &srv.base_url(), state.path()).await;
     assert_eq!(bus.listings().len(), 4);

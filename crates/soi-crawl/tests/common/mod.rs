@@ -92,6 +92,20 @@ pub async fn site(
     (h, hits)
 }
 
+/// A site with no robots.txt, an index linking `n` product pages `/listings/{i}.html`, and
+/// those pages.
+pub async fn catalog_site(n: usize) -> (ServerHandle, Hits) {
+    let pages: Vec<String> = (0..n).map(|i| format!("/listings/{i}.html")).collect();
+    let links: Vec<&str> = pages.iter().map(String::as_str).collect();
+    let index = index_page(&links);
+    site(move |p, _| match p {
+        "/robots.txt" => not_found(),
+        "/index.html" => html(&index),
+        _ => html(&product_page(p, "x", "10")),
+    })
+    .await
+}
+
 /// Like [`site`], but each answer waits `delay(path)`; also returns the most requests the
 /// server had in flight at once.
 pub async fn slow_site(
