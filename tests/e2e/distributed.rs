@@ -301,37 +301,37 @@ fn nothing_lost_nothing_doubled_through_broker_restart_store_outage_and_killed_s
         0,
     );
 
-    eprintln!("chaos: step {}", line!());
+    eprintln!("chaos: kill a scorer mid-batch");
     // A scorer killed in the middle of a batch: what it did not acknowledge is scored again.
     std::thread::sleep(Duration::from_millis(300));
     scorer.kill().expect("SIGKILL scorer");
     let _ = scorer.wait();
     let scorer2 = space.spawn(&home, &["score", "--idle-exit", "30", "--batch", "64"]);
 
-    eprintln!("chaos: step {}", line!());
+    eprintln!("chaos: restart the broker");
     // The broker restarts mid-stream.
     engine("stop", "kafka");
     std::thread::sleep(Duration::from_secs(2));
     engine("start", "kafka");
 
-    eprintln!("chaos: step {}", line!());
+    eprintln!("chaos: stop ClickHouse for 20 s");
     // ClickHouse is down for 20 seconds mid-stream.
     engine("stop", "clickhouse");
     std::thread::sleep(Duration::from_secs(20));
     engine("start", "clickhouse");
 
-    eprintln!("chaos: step {}", line!());
+    eprintln!("chaos: wait for the stages");
     finish(scorer2, "second scorer");
     finish(sink, "sink");
     // Stages that ended while the engines were away leave their work on the bus, not lost: a
     // final pass drains whatever is left.
-    eprintln!("chaos: step {}", line!());
+    eprintln!("chaos: drain what is left");
     let drain_s = space.spawn(&home, &["score", "--idle-exit", "8"]);
     let drain_k = space.spawn(&home, &["sink", "--idle-exit", "8"]);
     finish(drain_s, "drain scorer");
     finish(drain_k, "drain sink");
 
-    eprintln!("chaos: step {}", line!());
+    eprintln!("chaos: check the key sets");
     let expected: Vec<String> = (0..n).map(|i| format!("L{i:05}")).collect();
     assert_eq!(
         clickhouse_keys(&space, "listings", "id"),
