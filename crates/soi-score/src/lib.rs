@@ -61,6 +61,14 @@ pub fn load_config() -> Result<ScoringConfig, ScoreError> {
 /// trained fast tier from `models/<model>/` (found via `SOI_MODELS_DIR` or the repository).
 /// Without a model folder it scores with the signals alone and says so in the log.
 pub fn load_default() -> Result<Box<dyn Scorer>, ScoreError> {
+    load_default_with(None)
+}
+
+/// [`load_default`] with a second tier for the uncertain band (the encoder, built by
+/// `soi-encoder` from the same scoring config).
+pub fn load_default_with(
+    second: Option<Arc<dyn SecondTier>>,
+) -> Result<Box<dyn Scorer>, ScoreError> {
     let cfg = load_config()?;
     let root = paths::repo_root();
     let blocklist = match cfg.blocklist_path(root.as_deref()) {
@@ -78,6 +86,9 @@ pub fn load_default() -> Result<Box<dyn Scorer>, ScoreError> {
     }
     if let Some(t) = fast {
         s = s.with_fast_tier(t);
+    }
+    if let Some(t) = second {
+        s = s.with_second_tier(t);
     }
     Ok(Box::new(s))
 }

@@ -358,7 +358,8 @@ impl Scorer for SoiScorer {
                     .map(|&i| Self::listing_text(&listings[i]))
                     .collect();
                 let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-                let answers = second.predict_batch(&refs);
+                let fast: Vec<HeadProbs> = idx.iter().map(|&i| parts[i].heads).collect();
+                let answers = second.predict_batch(&refs, &fast);
                 tracing::debug!(n = idx.len(), tier = second.name(), "second tier consulted");
                 for (&i, a) in idx.iter().zip(answers.iter()) {
                     let p = &mut parts[i];
@@ -367,7 +368,15 @@ impl Scorer for SoiScorer {
                         .retain(|h| !matches!(h.code, "scam_text" | "misleading_text"));
                     let l = &listings[i];
                     let fields = signals::fields(l);
+                    let before = p.hits.len();
                     self.head_hits(l, &fields, p);
+                    // Say which tiers answered, so an analyst knows the encoder weighed in.
+                    for h in &mut p.hits[before..] {
+                        h.message
+                            .push_str(&format!(" [fast tier + {}]", second.name()));
+                        h.message_vi
+                            .push_str(&format!(" [tầng nhanh + {}]", second.name()));
+                    }
                     verdicts[i] = self.verdict(l, p);
                 }
             }

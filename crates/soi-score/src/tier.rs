@@ -1,5 +1,5 @@
 //! Classifier tiers. The fast n-gram tier answers for every text; a second tier (the encoder, in
-//! its own crate later) answers only for listings whose fused risk falls in the uncertain band.
+//! `soi-encoder`) answers only for listings whose fused risk falls in the uncertain band.
 
 /// Calibrated head probabilities for one text. A tier leaves out the heads it does not have.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -49,9 +49,13 @@ pub trait TextTier: Send + Sync {
     }
 }
 
-/// A slower tier consulted only for listings in the uncertain band (the seam for the encoder).
+/// A slower tier consulted only for listings in the uncertain band (the seam for the encoder,
+/// `soi-encoder`).
 pub trait SecondTier: Send + Sync {
     fn name(&self) -> &str;
-    /// Probabilities for each text; heads left `None` keep the fast tier's answer.
-    fn predict_batch(&self, texts: &[&str]) -> Vec<HeadProbs>;
+    /// The cascade's probabilities for each text, given the fast tier's (`fast[i]` for
+    /// `texts[i]`): the tier decides how far to trust itself over the fast tier. Heads left
+    /// `None` keep the fast tier's answer; a tier that cannot answer (overloaded) returns the
+    /// fast tier's answers unchanged.
+    fn predict_batch(&self, texts: &[&str], fast: &[HeadProbs]) -> Vec<HeadProbs>;
 }

@@ -29,7 +29,12 @@ impl SecondTier for Recorder {
     fn name(&self) -> &str {
         "recorder"
     }
-    fn predict_batch(&self, texts: &[&str]) -> Vec<HeadProbs> {
+    fn predict_batch(&self, texts: &[&str], fast: &[HeadProbs]) -> Vec<HeadProbs> {
+        assert_eq!(texts.len(), fast.len());
+        assert!(
+            fast.iter().all(|p| p.scam == Some(0.5)),
+            "the fast answers are passed on"
+        );
         let mut seen = self.0.lock().unwrap();
         seen.extend(texts.iter().map(|t| t.to_string()));
         texts
@@ -72,7 +77,16 @@ fn only_the_uncertain_band_reaches_the_second_tier() {
     assert_eq!(asked, vec!["Tặng miễn phí tai nghe".to_string()]);
     assert_eq!(v[1].heads.get("scam"), Some(&0.99));
     assert_eq!(v[0].heads.get("scam"), Some(&0.5));
-    assert!(v[1].reasons.iter().any(|r| r.code == "scam_text"));
+    let r = v[1]
+        .reasons
+        .iter()
+        .find(|r| r.code == "scam_text")
+        .expect("scam_text");
+    assert!(
+        r.message.ends_with("[fast tier + recorder]"),
+        "{}",
+        r.message
+    );
     assert!(v[1].risk > v[0].risk);
     assert!(s.model().contains("recorder"));
 }

@@ -1,0 +1,126 @@
+//! `soi bench encoder`: texts per second through the encoder at given thread counts, with the
+//! tokens they came to, and the peak memory of the process. Tokenization is inside the timing
+//! (as it is in sentence-transformers' `encode`, the figure it is compared with). Each run embeds
+//! every text, repeated until a minimum time has passed.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use crate::reference::CandleBert;
+use crate::tokenize::Tokens;
+use crate::{Encoder, EncoderError, ModelFolder};
+
+/// Which implementation runs the checkpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Engine {
+    /// soi's ragged-batch forward pass ([`crate::forward`]), what the scorer uses.
+    Soi,
+    /// candle-transformers' `BertModel`, padded batches of 32 sorted by length.
+    Candle,
+}
+
+/// One thread count's figures.
+#[derive(Debug, Clone, Serialize)]
+pub struct ThreadRun {
+    pub threads: usize,
+    pub texts_per_s: f64,
+    pub tokens_per_s: f64,
+    /// Times every text was embedded.
+    pub rounds: usize,
+}
+
+/// What `soi bench encoder` measured.
+#[derive(Debug, Clone, Serialize)]
+pub struct EncoderBench {
+    pub engine: Engine,
+    pub model: String,
+    pub texts: usize,
+    /// Tokens after truncation, special tokens included, summed over the texts.
+    pub tokens: usize,
+    pub max_len: usize,
+    pub batch_tokens: usize,
+    pub runs: Vec<ThreadRun>,
+    /// Peak resident memory of the process (VmHWM) after all runs, MiB.
+    pub peak_rss_mib: f64,
+}
+
+/// Measures `engine` on `texts` at each of `threads`.
+pub fn bench(
+    dir: &Path,
+    texts: &[String],
+    threads: &[usize],
+    engine: Engine,
+    batch_tokens: usize,
+    min: Duration,
+) -> Result<EncoderBench, EncoderError> {
+    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let mut runs = Vec::new();
+    let mut tokens = 0;
+    let mut folder = None;
+    for &n in threads {
+        let enc = Encoder::load(dir, n)?.with_batch_tokens(batch_tokens);
+        tokens = enc.tokenize(&refs)?.iter().map(|t| t.ids.len()).sum();
+        let candle = match engine {
+            Engine::Candle => Some(CandleBert::load(enc.folder())?),
+            Engine::Soi => None,
+        };
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build()
+            .map_err(|e| EncoderError::folder(dir, format!("threads: {e}")))?;
+        let once = || -> Result<(), EncoderError> {
+            match &candle {
+                None => {
+                    enc.embed(&refs)?;
+                }
+                Some(c) => pool.install(|| candle_round(&enc, c, &refs))?,
+            }
+            Ok(())
+        };
+        once()?; // warm-up: first-touch of buffers and caches
+        let start = Instant::now();
+        let mut rounds = 0;
+        while rounds == 0 || start.elapsed() < min {
+            once()?;
+            rounds += 1;
+        }
+        let secs = start.elapsed().as_secs_f64();
+        runs.push(ThreadRun {
+            threads: n,
+            texts_per_s: (texts.len() * rounds) as f64 / secs,
+            tokens_per_s: (tokens * rounds) as f64 / secs,
+            rounds,
+        });
+        folder = Some(enc.folder().clone());
+    }
+    let folder = match folder {
+        Some(f) => f,
+        None => ModelFolder::open(dir)?,
+    };
+    Ok(EncoderBench {
+        engine,
+        model: folder.identity(),
+        texts: texts.len(),
+        tokens,
+        max_len: folder.max_len,
+        batch_tokens,
+        runs,
+        peak_rss_mib: soi_score::bench::peak_rss_mib(),
+    })
+}
+
+/// Embeds `texts` with candle-transformers the way sentence-transformers batches: sorted by
+/// length, 32 texts per padded batch.
+fn candle_round(enc: &Encoder, c: &CandleBert, texts: &[&str]) -> Result<(), EncoderError> {
+    let toks = enc.tokenize(texts)?;
+    let mut order: Vec<usize> = (0..toks.len()).collect();
+    order.sort_by_key(|&i| toks[i].ids.len());
+    for b in order.chunks(32) {
+        let group: Vec<&Tokens> = b.iter().map(|&i| &toks[i]).collect();
+        c.run(&group)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,260 @@
+//! Heads on the encoder's sentence vectors: one logistic layer per head (a softmax layer for the
+//! 4-class review-spam type), calibrated on held-out data like the fast tier's heads, stored as
+//! `weights.safetensors` + `config.json` in a small model folder beside the fast model. The
+//! folder names the checkpoint its heads were trained on; loading them over another checkpoint
+//! is refused, because the vectors would mean something else.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use candle_core::{Device, Tensor};
+use serde::{Deserialize, Serialize};
+
+use crate::cascade::Mix;
+use crate::EncoderError;
+
+/// A head's calibrated answer for one text.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Probs {
+    /// Probability of the positive class.
+    Binary(f64),
+    /// Probability of each class.
+    Multi(Vec<f64>),
+}
+
+impl Probs {
+    /// The predicted class under `threshold` (binary) or the most probable class.
+    pub fn predict(&self, threshold: f64) -> usize {
+        match self {
+            Probs::Binary(p) => usize::from(*p > threshold),
+            Probs::Multi(v) => v
+                .iter()
+                .enumerate()
+                .max_by(|a, b| a.1.total_cmp(b.1))
+                .map_or(0, |(i, _)| i),
+        }
+    }
+
+    /// As the rows `soi_score::metrics` takes: `[p]` or the class probabilities.
+    pub fn to_row(&self) -> Vec<f64> {
+        match self {
+            Probs::Binary(p) => vec![*p],
+            Probs::Multi(v) => v.clone(),
+        }
+    }
+}
+
+/// One trained head.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct HeadSpec {
+    pub name: String,
+    pub classes: usize,
+    /// Platt scale and shift (binary) or temperature in `calib_a` (multi-class).
+    pub calib_a: f64,
+    pub calib_b: f64,
+    pub threshold: f64,
+    /// The fast tier's threshold for this head when the cascade was tuned.
+    pub fast_threshold: f64,
+    pub mix: Mix,
+    pub l2: f64,
+    pub datasets: Vec<String>,
+    /// Held-out metrics per tier (`encoder`, `fast`, `cascade`, `cascade_cross_fitted`).
+    pub dev: BTreeMap<String, BTreeMap<String, f64>>,
+}
+
+/// `config.json` of a heads folder.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct HeadsConfig {
+    pub name: String,
+    pub format: u32,
+    /// The checkpoint the heads read: folder name and weights size.
+    pub checkpoint: String,
+    pub dim: usize,
+    pub heads: Vec<HeadSpec>,
+}
+
+/// A loaded heads folder.
+#[derive(Debug, Clone)]
+pub struct Heads {
+    pub config: HeadsConfig,
+    /// Per head: weights `[lanes * dim]` and bias `[lanes]`.
+    pub params: Vec<(Vec<f32>, Vec<f32>)>,
+}
+
+fn sigmoid(x: f64) -> f64 {
+    1.0 / (1.0 + (-x).exp())
+}
+
+impl Heads {
+    pub fn load(dir: &Path) -> Result<Heads, EncoderError> {
+        let bad = |why: String| EncoderError::Heads {
+            path: dir.display().to_string(),
+            why,
+        };
+        let cp = dir.join("config.json");
+        let text = std::fs::read_to_string(&cp).map_err(|e| EncoderError::io(&cp, e))?;
+        let config: HeadsConfig =
+            serde_json::from_str(&text).map_err(|e| bad(format!("config.json: {e}")))?;
+        let tensors = candle_core::safetensors::load(dir.join("weights.safetensors"), &Device::Cpu)
+            .map_err(|e| bad(format!("weights.safetensors: {e}")))?;
+        let mut params = Vec::new();
+        for h in &config.heads {
+            let lanes = lanes(h.classes);
+            let get = |k: &str, shape: &[usize]| -> Result<Vec<f32>, EncoderError> {
+                let t = tensors
+                    .get(&format!("{}.{k}", h.name))
+                    .ok_or_else(|| bad(format!("no tensor `{}.{k}`", h.name)))?;
+                if t.dims() != shape {
+                    return Err(bad(format!(
+                        "`{}.{k}` has shape {:?}, not {shape:?}",
+                        h.name,
+                        t.dims()
+                    )));
+                }
+                Ok(t.flatten_all()?.to_vec1::<f32>()?)
+            };
+            params.push((get("weight", &[lanes, config.dim])?, get("bias", &[lanes])?));
+        }
+        Ok(Heads { config, params })
+    }
+
+    pub fn save(&self, dir: &Path) -> Result<(), EncoderError> {
+        std::fs::create_dir_all(dir).map_err(|e| EncoderError::io(dir, e))?;
+        let mut t = HashMap::new();
+        for (h, (w, b)) in self.config.heads.iter().zip(&self.params) {
+            let lanes = lanes(h.classes);
+            t.insert(
+                format!("{}.weight", h.name),
+                Tensor::from_vec(w.clone(), (lanes, self.config.dim), &Device::Cpu)?,
+            );
+            t.insert(
+                format!("{}.bias", h.name),
+                Tensor::from_vec(b.clone(), lanes, &Device::Cpu)?,
+            );
+        }
+        candle_core::safetensors::save(&t, dir.join("weights.safetensors"))?;
+        let cp = dir.join("config.json");
+        std::fs::write(&cp, serde_json::to_string_pretty(&self.config)?)
+            .map_err(|e| EncoderError::io(&cp, e))
+    }
+
+    /// Index of the head named `name`.
+    pub fn find(&self, name: &str) -> Option<usize> {
+        self.config.heads.iter().position(|h| h.name == name)
+    }
+
+    /// Head `i`'s calibrated answer for one sentence vector.
+    pub fn predict(&self, i: usize, v: &[f32]) -> Probs {
+        let (w, b) = &self.params[i];
+        let h = &self.config.heads[i];
+        let z: Vec<f64> = b
+            .iter()
+            .enumerate()
+            .map(|(k, bias)| {
+                *bias as f64
+                    + w[k * v.len()..(k + 1) * v.len()]
+                        .iter()
+                        .zip(v)
+                        .map(|(a, x)| (*a * *x) as f64)
+                        .sum::<f64>()
+            })
+            .collect();
+        calibrated(h, &z)
+    }
+}
+
+/// Output lanes of a head with `classes` classes.
+pub fn lanes(classes: usize) -> usize {
+    if classes <= 2 {
+        1
+    } else {
+        classes
+    }
+}
+
+/// Raw logits through the head's calibration.
+pub fn calibrated(h: &HeadSpec, z: &[f64]) -> Probs {
+    if h.classes <= 2 {
+        Probs::Binary(sigmoid(h.calib_a * z[0] + h.calib_b))
+    } else {
+        Probs::Multi(soi_score::calibrate::softmax_t(z, h.calib_a))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn heads() -> Heads {
+        let spec = |name: &str, classes| HeadSpec {
+            name: name.into(),
+            classes,
+            calib_a: 1.0,
+            calib_b: 0.0,
+            threshold: 0.4,
+            fast_threshold: 0.3,
+            mix: Mix {
+                band: 0.1,
+                fast_weight: 0.5,
+            },
+            l2: 1e-3,
+            datasets: vec!["x".into()],
+            dev: BTreeMap::new(),
+        };
+        Heads {
+            config: HeadsConfig {
+                name: "t".into(),
+                format: 1,
+                checkpoint: "ck (1 bytes of weights)".into(),
+                dim: 2,
+                heads: vec![spec("scam", 2), spec("review_spam_type", 4)],
+            },
+            params: vec![
+                (vec![2.0, -1.0], vec![0.5]),
+                (vec![1.0, 0.0, 0.0, 1.0, -1.0, 0.0, 0.0, -1.0], vec![0.0; 4]),
+            ],
+        }
+    }
+
+    #[test]
+    fn saved_heads_load_back_and_answer_the_same() {
+        let d = tempfile::tempdir().unwrap();
+        let h = heads();
+        h.save(d.path()).unwrap();
+        let back = Heads::load(d.path()).unwrap();
+        assert_eq!(back.params, h.params);
+        let v = [0.3f32, 0.1];
+        let Probs::Binary(p) = back.predict(0, &v) else {
+            panic!()
+        };
+        assert!((p - sigmoid(0.5 + 0.6 - 0.1)).abs() < 1e-6, "{p}");
+        let Probs::Multi(m) = back.predict(1, &v) else {
+            panic!()
+        };
+        assert_eq!(m.len(), 4);
+        assert!((m.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+        assert_eq!(
+            back.predict(1, &v).predict(0.5),
+            0,
+            "class 0 has the largest logit"
+        );
+    }
+
+    #[test]
+    fn a_wrong_shape_is_named() {
+        let d = tempfile::tempdir().unwrap();
+        let mut h = heads();
+        h.save(d.path()).unwrap();
+        h.config.dim = 3;
+        std::fs::write(
+            d.path().join("config.json"),
+            serde_json::to_string(&h.config).unwrap(),
+        )
+        .unwrap();
+        let e = Heads::load(d.path()).unwrap_err().to_string();
+        assert!(
+            e.contains("`scam.weight` has shape [1, 2], not [1, 3]"),
+            "{e}"
+        );
+    }
+}

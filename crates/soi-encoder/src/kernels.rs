@@ -1,0 +1,237 @@
+//! The element-wise work between the matrix products: layer norm with the residual added, the
+//! activation, softmax and pooling. Each loop is plain Rust compiled three times (AVX-512, AVX2
+//! and the baseline) and picked at run time, so the compiler vectorises it for the machine
+//! without a `target-cpu` flag; `exp` and `erf` are written as polynomials for the same reason
+//! (the library calls would stop vectorisation).
+
+/// Defines `pub fn $name(...)` that runs its body compiled for the best instruction set present.
+macro_rules! simd_fn {
+    ($(#[$m:meta])* pub fn $name:ident($($a:ident : $t:ty),* $(,)?) $body:block) => {
+        $(#[$m])*
+        pub fn $name($($a: $t),*) {
+            #[inline(always)]
+            fn inner($($a: $t),*) $body
+            #[cfg(target_arch = "x86_64")]
+            {
+                #[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl,avx2,fma")]
+                unsafe fn v4($($a: $t),*) {
+                    inner($($a),*)
+                }
+                #[target_feature(enable = "avx2,fma")]
+                unsafe fn v3($($a: $t),*) {
+                    inner($($a),*)
+                }
+                if std::arch::is_x86_feature_detected!("avx512f") {
+                    // SAFETY: the CPU has AVX-512F (checked just above).
+                    return unsafe { v4($($a),*) };
+                }
+                if std::arch::is_x86_feature_detected!("avx2")
+                    && std::arch::is_x86_feature_detected!("fma")
+                {
+                    // SAFETY: the CPU has AVX2 and FMA (checked just above).
+                    return unsafe { v3($($a),*) };
+                }
+            }
+            inner($($a),*)
+        }
+    };
+}
+
+/// e^x for x in about [-87, 88], to about 2 ulp (Cephes' polynomial after range reduction).
+#[inline(always)]
+pub fn exp_approx(x: f32) -> f32 {
+    let x = x.clamp(-87.0, 88.0);
+    let n = (x * std::f32::consts::LOG2_E + 0.5).floor();
+    let r = x - n * 0.693_359_4 - n * -2.121_944_4e-4;
+    let mut p = 1.987_569_1e-4_f32;
+    p = p * r + 1.398_2e-3;
+    p = p * r + 8.333_452e-3;
+    p = p * r + 4.166_579_6e-2;
+    p = p * r + 1.666_666_5e-1;
+    p = p * r + 0.5;
+    let y = p * r * r + r + 1.0;
+    y * f32::from_bits(((n as i32 + 127) as u32) << 23)
+}
+
+/// erf(x) to about 1e-7 (a rational approximation on [-4, 4]; erf is ±1 beyond in f32).
+#[inline(always)]
+pub fn erf_approx(x: f32) -> f32 {
+    let x = x.clamp(-4.0, 4.0);
+    let x2 = x * x;
+    let mut p = -2.726_142_3e-10_f32;
+    p = p * x2 + 2.770_681_4e-8;
+    p = p * x2 + -2.101_024e-6;
+    p = p * x2 + -5.692_506_4e-5;
+    p = p * x2 + -7.349_906_3e-4;
+    p = p * x2 + -2.954_6e-3;
+    p = p * x2 + -1.609_603_3e-2;
+    let mut q = -1.456_607_2e-5_f32;
+    q = q * x2 + -2.133_740_6e-4;
+    q = q * x2 + -1.682_827e-3;
+    q = q * x2 + -7.373_329e-3;
+    q = q * x2 + -1.426_474e-2;
+    x * p / q
+}
+
+simd_fn! {
+    /// Exact GELU in place: x * (1 + erf(x / sqrt 2)) / 2.
+    pub fn gelu(x: &mut [f32]) {
+        for v in x.iter_mut() {
+            *v = 0.5 * *v * (1.0 + erf_approx(*v * std::f32::consts::FRAC_1_SQRT_2));
+        }
+    }
+}
+
+simd_fn! {
+    /// GELU's tanh approximation in place.
+    pub fn gelu_tanh(x: &mut [f32]) {
+        for v in x.iter_mut() {
+            let u = 0.797_884_6 * (*v + 0.044_715 * *v * *v * *v);
+            let t = 1.0 - 2.0 / (exp_approx(2.0 * u) + 1.0);
+            *v = 0.5 * *v * (1.0 + t);
+        }
+    }
+}
+
+simd_fn! {
+    /// ReLU in place.
+    pub fn relu(x: &mut [f32]) {
+        for v in x.iter_mut() {
+            *v = v.max(0.0);
+        }
+    }
+}
+
+simd_fn! {
+    /// Each row of `x` (width `gamma.len()`) becomes LayerNorm(x + residual).
+    pub fn add_layer_norm(x: &mut [f32], residual: &[f32], gamma: &[f32], beta: &[f32], eps: f32) {
+        let h = gamma.len();
+        for (row, res) in x.chunks_exact_mut(h).zip(residual.chunks_exact(h)) {
+            let mut sum = 0.0f32;
+            for (v, r) in row.iter_mut().zip(res) {
+                *v += *r;
+                sum += *v;
+            }
+            let mean = sum / h as f32;
+            let mut var = 0.0f32;
+            for v in row.iter() {
+                let d = *v - mean;
+                var += d * d;
+            }
+            let inv = 1.0 / (var / h as f32 + eps).sqrt();
+            for ((v, g), b) in row.iter_mut().zip(gamma).zip(beta) {
+                *v = (*v - mean) * inv * g + b;
+            }
+        }
+    }
+}
+
+simd_fn! {
+    /// Each row of `x` (width `w`) becomes softmax(scale * row).
+    pub fn softmax_rows(x: &mut [f32], w: usize, scale: f32) {
+        for row in x.chunks_exact_mut(w) {
+            let mut max = f32::NEG_INFINITY;
+            for v in row.iter() {
+                max = max.max(*v);
+            }
+            let mut sum = 0.0f32;
+            for v in row.iter_mut() {
+                *v = exp_approx((*v - max) * scale);
+                sum += *v;
+            }
+            let inv = 1.0 / sum;
+            for v in row.iter_mut() {
+                *v *= inv;
+            }
+        }
+    }
+}
+
+simd_fn! {
+    /// Adds `rows` (each of width `out.len()`) into `out`.
+    pub fn sum_rows(out: &mut [f32], rows: &[f32]) {
+        for row in rows.chunks_exact(out.len()) {
+            for (o, v) in out.iter_mut().zip(row) {
+                *o += *v;
+            }
+        }
+    }
+}
+
+simd_fn! {
+    /// The element-wise maximum of `rows` (each of width `out.len()`) into `out`.
+    pub fn max_rows(out: &mut [f32], rows: &[f32]) {
+        for row in rows.chunks_exact(out.len()) {
+            for (o, v) in out.iter_mut().zip(row) {
+                *o = o.max(*v);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// erf by Simpson's rule in f64: slow and exact enough to judge the approximation.
+    fn erf_ref(x: f64) -> f64 {
+        let n = 20_000;
+        let h = x / n as f64;
+        let f = |t: f64| (-t * t).exp();
+        let mut s = f(0.0) + f(x);
+        for i in 1..n {
+            s += f(i as f64 * h) * if i % 2 == 1 { 4.0 } else { 2.0 };
+        }
+        s * h / 3.0 * 2.0 / std::f64::consts::PI.sqrt()
+    }
+
+    #[test]
+    fn erf_matches_the_integral() {
+        let mut worst = 0.0f64;
+        for i in -600..=600 {
+            let x = i as f64 / 100.0;
+            worst = worst.max((erf_approx(x as f32) as f64 - erf_ref(x)).abs());
+        }
+        assert!(worst < 1e-6, "worst erf error {worst}");
+    }
+
+    #[test]
+    fn exp_matches_std() {
+        for i in -8700..=8800 {
+            let x = i as f32 / 100.0;
+            let (a, b) = (exp_approx(x), x.exp());
+            assert!(
+                (a - b).abs() <= 4e-7 * b.abs() + f32::MIN_POSITIVE,
+                "exp({x}): {a} vs {b}"
+            );
+        }
+    }
+
+    #[test]
+    fn layer_norm_and_softmax_rows() {
+        let mut x = vec![1.0, 2.0, 3.0, 4.0, 0.0, 0.0, 0.0, 8.0];
+        let r = vec![0.0; 8];
+        add_layer_norm(&mut x, &r, &[1.0; 4], &[0.5; 4], 1e-12);
+        let m: f32 = x[..4].iter().sum::<f32>() / 4.0;
+        assert!((m - 0.5).abs() < 1e-6);
+        assert!((x[0] - (0.5 - 1.5 / 1.25f32.sqrt())).abs() < 1e-5);
+        let mut s = vec![1.0, 2.0, 3.0, 1000.0, 1000.0, 1000.0];
+        softmax_rows(&mut s, 3, 1.0);
+        let e: f32 = 1.0 + 1f32.exp() + 2f32.exp();
+        assert!((s[2] - 2f32.exp() / e).abs() < 1e-6);
+        assert!((s[3] - 1.0 / 3.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn gelu_matches_definition() {
+        let mut x: Vec<f32> = (-50..=50).map(|i| i as f32 / 10.0).collect();
+        let want: Vec<f64> = x
+            .iter()
+            .map(|&v| 0.5 * v as f64 * (1.0 + erf_ref(v as f64 / 2f64.sqrt())))
+            .collect();
+        gelu(&mut x);
+        for (a, b) in x.iter().zip(want) {
+            assert!((*a as f64 - b).abs() < 2e-6, "{a} vs {b}");
+        }
+    }
+}

@@ -1,0 +1,182 @@
+//! [`EncoderQueue`]: the encoder on its own worker thread behind a bounded queue.
+//!
+//! Callers hand in texts and get a [`Ticket`] to wait on. The worker drains everything waiting,
+//! sorts the texts of all requests together by length, cuts them into batches of at most the
+//! token budget and runs them, so many small requests become a few full batches. The queue is
+//! bounded in *tokens*, the unit of work, not in requests: when accepting a request would put
+//! more than the limit in flight, [`EncoderQueue::submit`] answers
+//! [`EncoderError::Overloaded`] at once, and the caller decides (the scorer keeps the fast tier's
+//! answer). Nothing grows without bound and nobody blocks on a full queue.
+
+use std::collections::VecDeque;
+use std::sync::{mpsc, Arc, Condvar, Mutex, MutexGuard};
+use std::thread::JoinHandle;
+
+use crate::encoder::batches;
+use crate::tokenize::Tokens;
+use crate::{Encoder, EncoderError};
+
+type Reply = Result<Vec<Vec<f32>>, EncoderError>;
+
+struct Job {
+    tokens: Vec<Tokens>,
+    cost: usize,
+    reply: mpsc::Sender<Reply>,
+}
+
+#[derive(Default)]
+struct State {
+    waiting: VecDeque<Job>,
+    /// Tokens accepted and not yet answered (waiting or running).
+    in_flight: usize,
+    closed: bool,
+}
+
+struct Shared {
+    state: Mutex<State>,
+    wake: Condvar,
+    limit: usize,
+}
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // A worker that panicked mid-batch leaves consistent state (counters change only under
+        // the lock), so a poisoned lock is still usable.
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// An answer to wait for.
+pub struct Ticket {
+    rx: mpsc::Receiver<Reply>,
+}
+
+impl Ticket {
+    /// Blocks until the vectors are ready (in the order the texts were given).
+    pub fn wait(self) -> Reply {
+        self.rx.recv().unwrap_or(Err(EncoderError::Closed))
+    }
+}
+
+/// The encoder behind a bounded, batching queue.
+pub struct EncoderQueue {
+    encoder: Arc<Encoder>,
+    shared: Arc<Shared>,
+    worker: Option<JoinHandle<()>>,
+}
+
+impl EncoderQueue {
+    /// Starts the worker. `max_tokens` bounds the tokens accepted and not yet answered.
+    pub fn start(encoder: Arc<Encoder>, max_tokens: usize) -> EncoderQueue {
+        let shared = Arc::new(Shared {
+            state: Mutex::new(State::default()),
+            wake: Condvar::new(),
+            limit: max_tokens.max(1),
+        });
+        let (s, e) = (shared.clone(), encoder.clone());
+        let worker = std::thread::Builder::new()
+            .name("soi-encoder-queue".into())
+            .spawn(move || work(&s, &e))
+            .ok();
+        EncoderQueue {
+            encoder,
+            shared,
+            worker,
+        }
+    }
+
+    pub fn encoder(&self) -> &Encoder {
+        &self.encoder
+    }
+
+    /// Tokens accepted and not yet answered.
+    pub fn in_flight(&self) -> usize {
+        self.shared.lock().in_flight
+    }
+
+    /// Queues `texts`; [`EncoderError::Overloaded`] when that would exceed the token limit (a
+    /// request alone larger than the limit is still taken when nothing else is in flight).
+    pub fn submit(&self, texts: &[&str]) -> Result<Ticket, EncoderError> {
+        let tokens = self.encoder.tokenize(texts)?;
+        let cost: usize = tokens.iter().map(|t| t.ids.len()).sum();
+        let (tx, rx) = mpsc::channel();
+        let mut st = self.shared.lock();
+        if st.closed || self.worker.is_none() {
+            return Err(EncoderError::Closed);
+        }
+        if st.in_flight > 0 && st.in_flight + cost > self.shared.limit {
+            return Err(EncoderError::Overloaded {
+                queued: st.in_flight,
+                limit: self.shared.limit,
+            });
+        }
+        st.in_flight += cost;
+        st.waiting.push_back(Job {
+            tokens,
+            cost,
+            reply: tx,
+        });
+        drop(st);
+        self.shared.wake.notify_one();
+        Ok(Ticket { rx })
+    }
+
+    /// Submits and waits.
+    pub fn embed(&self, texts: &[&str]) -> Reply {
+        self.submit(texts)?.wait()
+    }
+}
+
+impl Drop for EncoderQueue {
+    fn drop(&mut self) {
+        self.shared.lock().closed = true;
+        self.shared.wake.notify_all();
+        if let Some(w) = self.worker.take() {
+            let _ = w.join();
+        }
+    }
+}
+
+/// The worker: take everything waiting, run it as length-sorted token-budget batches, answer.
+fn work(shared: &Shared, enc: &Encoder) {
+    loop {
+        let jobs: Vec<Job> = {
+            let mut st = shared.lock();
+            while st.waiting.is_empty() && !st.closed {
+                st = shared.wake.wait(st).unwrap_or_else(|p| p.into_inner());
+            }
+            if st.waiting.is_empty() {
+                return;
+            }
+            st.waiting.drain(..).collect()
+        };
+        // Every text of every job, sorted by length together.
+        let items: Vec<(usize, usize)> = jobs
+            .iter()
+            .enumerate()
+            .flat_map(|(j, job)| (0..job.tokens.len()).map(move |i| (j, i)))
+            .collect();
+        let len = |k: usize| jobs[items[k].0].tokens[items[k].1].ids.len();
+        let mut order: Vec<usize> = (0..items.len()).collect();
+        order.sort_by_key(|&k| len(k));
+        let mut out: Vec<Vec<Vec<f32>>> = jobs
+            .iter()
+            .map(|j| vec![Vec::new(); j.tokens.len()])
+            .collect();
+        for batch in batches(&order, len, enc.batch_tokens()) {
+            let seqs: Vec<&Tokens> = batch
+                .iter()
+                .map(|&k| &jobs[items[k].0].tokens[items[k].1])
+                .collect();
+            for (&k, v) in batch.iter().zip(enc.run_batch(&seqs)) {
+                out[items[k].0][items[k].1] = v;
+            }
+        }
+        let done: usize = jobs.iter().map(|j| j.cost).sum();
+        shared.lock().in_flight -= done;
+        for (job, vecs) in jobs.into_iter().zip(out) {
+            // A caller that stopped waiting is not an error.
+            let _ = job.reply.send(Ok(vecs));
+        }
+    }
+}

@@ -1,0 +1,142 @@
+//! The encoder as the scorer's second tier ([`soi_score::SecondTier`]): texts go through the
+//! bounded [`EncoderQueue`], each head answers on the sentence vector, and the head's cascade
+//! decides how that answer changes the fast tier's. When the queue is full the fast tier's
+//! answers stand and a warning says so: a slow encoder never stalls scoring.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use soi_score::{HeadProbs, ScoringConfig, SecondTier};
+
+use crate::cascade;
+use crate::heads::{Heads, Probs};
+use crate::queue::EncoderQueue;
+use crate::{Encoder, EncoderError};
+
+pub struct EncoderTier {
+    queue: EncoderQueue,
+    heads: Heads,
+    name: String,
+}
+
+impl EncoderTier {
+    /// The encoder checkpoint in `checkpoint` with the heads folder `heads_dir`; the heads must
+    /// have been trained on this checkpoint.
+    pub fn load(
+        checkpoint: &Path,
+        heads_dir: &Path,
+        threads: usize,
+        max_queued_tokens: usize,
+    ) -> Result<EncoderTier, EncoderError> {
+        let heads = Heads::load(heads_dir)?;
+        let enc = Encoder::load(checkpoint, threads)?;
+        check_pair(&enc, &heads, heads_dir)?;
+        let name = heads.config.name.clone();
+        Ok(EncoderTier {
+            queue: EncoderQueue::start(Arc::new(enc), max_queued_tokens),
+            heads,
+            name,
+        })
+    }
+
+    /// The cascade's answer for one text given the fast tier's.
+    pub fn combine(&self, v: &[f32], fast: &HeadProbs) -> HeadProbs {
+        let mut out = *fast;
+        for (i, spec) in self.heads.config.heads.iter().enumerate() {
+            let th = (spec.fast_threshold, spec.threshold);
+            let e = self.heads.predict(i, v);
+            match spec.name.as_str() {
+                "review_spam_type" => {
+                    if let Some(f) = fast.review_spam_type {
+                        if let Probs::Multi(c) =
+                            cascade::combine(&Probs::Multi(f.to_vec()), &e, th, spec.mix)
+                        {
+                            if let Ok(a) = <[f64; 4]>::try_from(c.as_slice()) {
+                                out.review_spam_type = Some(a);
+                            }
+                        }
+                    }
+                }
+                head => {
+                    let Some(f) = fast.get(head) else { continue };
+                    if let Probs::Binary(p) = cascade::combine(&Probs::Binary(f), &e, th, spec.mix)
+                    {
+                        match head {
+                            "scam" => out.scam = Some(p),
+                            "misleading_claim" => out.misleading_claim = Some(p),
+                            "review_spam" => out.review_spam = Some(p),
+                            "deceptive_review" => out.deceptive_review = Some(p),
+                            _ => {}
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Refuses heads trained on another checkpoint: their weights read other vectors.
+pub fn check_pair(enc: &Encoder, heads: &Heads, heads_dir: &Path) -> Result<(), EncoderError> {
+    if heads.config.checkpoint != enc.folder().identity() || heads.config.dim != enc.dim() {
+        return Err(EncoderError::Heads {
+            path: heads_dir.display().to_string(),
+            why: format!(
+                "trained on {} ({} dims), but the encoder is {} ({} dims): retrain with \
+                 `soi train --tier encoder`",
+                heads.config.checkpoint,
+                heads.config.dim,
+                enc.folder().identity(),
+                enc.dim()
+            ),
+        });
+    }
+    Ok(())
+}
+
+impl SecondTier for EncoderTier {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn predict_batch(&self, texts: &[&str], fast: &[HeadProbs]) -> Vec<HeadProbs> {
+        match self.queue.embed(texts) {
+            Ok(vecs) => vecs
+                .iter()
+                .zip(fast)
+                .map(|(v, f)| self.combine(v, f))
+                .collect(),
+            Err(e) => {
+                tracing::warn!(error = %e, n = texts.len(), "encoder tier skipped; the fast tier's answers stand");
+                fast.to_vec()
+            }
+        }
+    }
+}
+
+/// The second tier the scoring config asks for: `None` when `[encoder]` is off or its checkpoint
+/// or heads are missing (logged); an error when they are present but do not fit together.
+pub fn from_config(cfg: &ScoringConfig) -> Result<Option<Arc<dyn SecondTier>>, EncoderError> {
+    let e = &cfg.encoder;
+    if !e.enabled {
+        return Ok(None);
+    }
+    let Some(checkpoint) =
+        crate::paths::default_model_dir().filter(|d| d.join("model.safetensors").is_file())
+    else {
+        tracing::info!(
+            "encoder tier off: no checkpoint (run deploy/fetch-encoder.sh or set SOI_ENCODER_DIR)"
+        );
+        return Ok(None);
+    };
+    let Some(heads) = soi_score::paths::models_dir()
+        .map(|d| d.join(&e.heads))
+        .filter(|d| d.join("config.json").is_file())
+    else {
+        tracing::info!(heads = %e.heads, "encoder tier off: no heads folder (soi train --tier encoder)");
+        return Ok(None);
+    };
+    let t = EncoderTier::load(&checkpoint, &heads, e.threads, e.max_queued_tokens)?;
+    tracing::info!(tier = t.name(), "encoder tier on for the uncertain band");
+    Ok(Some(Arc::new(t)))
+}
