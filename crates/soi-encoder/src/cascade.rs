@@ -102,6 +102,39 @@ pub fn f1(probs: &[Probs], gold: &[usize], threshold: f64) -> f64 {
 pub struct Grid {
     pub bands: Vec<f64>,
     pub fast_weights: Vec<f64>,
+    /// The encoder is used only when the best candidate beats the fast tier alone in at least
+    /// this share of bootstrap resamples of the texts it is tuned on (0 accepts any gain).
+    /// Gains below that are mostly the noise of choosing among many candidates, and they do not
+    /// survive on unseen texts.
+    #[serde(default)]
+    pub confidence: f64,
+}
+
+/// Bootstrap resamples used to judge a gain.
+const RESAMPLES: usize = 400;
+
+/// Share of bootstrap resamples (deterministic) in which `a` has a higher F1 than `b`.
+fn wins(a: &[Probs], b: &[Probs], gold: &[usize], threshold: f64) -> f64 {
+    let n = gold.len();
+    if n == 0 {
+        return 0.0;
+    }
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next = || {
+        state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        ((z ^ (z >> 31)) % n as u64) as usize
+    };
+    let mut won = 0;
+    for _ in 0..RESAMPLES {
+        let idx: Vec<usize> = (0..n).map(|_| next()).collect();
+        let pick = |v: &[Probs]| idx.iter().map(|&i| v[i].clone()).collect::<Vec<_>>();
+        let g: Vec<usize> = idx.iter().map(|&i| gold[i]).collect();
+        won += usize::from(f1(&pick(a), &g, threshold) > f1(&pick(b), &g, threshold));
+    }
+    won as f64 / RESAMPLES as f64
 }
 
 /// The cascade's answers for a set of texts.
@@ -120,7 +153,8 @@ pub fn tune(
     thresholds: (f64, f64),
     grid: &Grid,
 ) -> (Mix, f64) {
-    let mut best = (Mix::FAST, f1(fast, gold, thresholds.0));
+    let alone = f1(fast, gold, thresholds.0);
+    let mut best = (Mix::FAST, alone);
     let mut bands = grid.bands.clone();
     bands.sort_by(f64::total_cmp);
     for &band in &bands {
@@ -131,6 +165,17 @@ pub fn tune(
                 best = (mix, s);
             }
         }
+    }
+    if best.0 != Mix::FAST
+        && grid.confidence > 0.0
+        && wins(
+            &apply(fast, enc, thresholds, best.0),
+            fast,
+            gold,
+            thresholds.0,
+        ) < grid.confidence
+    {
+        return (Mix::FAST, alone);
     }
     best
 }
@@ -196,13 +241,17 @@ mod tests {
         let fast: Vec<Probs> = [0.1, 0.45, 0.55, 0.9].map(Probs::Binary).to_vec();
         let enc: Vec<Probs> = [0.2, 0.9, 0.1, 0.8].map(Probs::Binary).to_vec();
         let gold = [0, 1, 0, 1];
-        let grid = Grid {
+        let mut grid = Grid {
             bands: vec![0.0, 0.1, 1.0],
             fast_weights: vec![0.0, 0.5],
+            confidence: 0.0,
         };
         let (mix, s) = tune(&fast, &enc, &gold, (0.5, 0.5), &grid);
         assert!(s >= f1(&fast, &gold, 0.5));
         assert_eq!(s, 1.0);
         assert_eq!(mix.band, 0.1, "the narrowest band that fixes both");
+        // Four texts cannot show a gain with 99% confidence: the fast tier stays alone.
+        grid.confidence = 0.99;
+        assert_eq!(tune(&fast, &enc, &gold, (0.5, 0.5), &grid).0, Mix::FAST);
     }
 }

@@ -1,7 +1,8 @@
 //! The encoder as the scorer's second tier ([`soi_score::SecondTier`]): texts go through the
 //! bounded [`EncoderQueue`], each head answers on the sentence vector, and the head's cascade
-//! decides how that answer changes the fast tier's. When the queue is full the fast tier's
-//! answers stand and a warning says so: a slow encoder never stalls scoring.
+//! decides how that answer changes the fast tier's. When the queue is full the scorer waits for
+//! room (backpressure to the bus) instead of giving different verdicts under load; if the encoder
+//! fails outright, the fast tier's answers stand and a warning says so.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -76,6 +77,30 @@ impl EncoderTier {
     }
 }
 
+impl EncoderTier {
+    /// Embeds through the queue; while it answers "overloaded", waits and asks again. A batch
+    /// scorer should slow down (its input is a bus that keeps the backlog) rather than give
+    /// different verdicts under load; interactive callers use the queue's answer directly.
+    fn embed_waiting(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, EncoderError> {
+        let mut pause = std::time::Duration::from_millis(1);
+        let started = std::time::Instant::now();
+        let mut warned = false;
+        loop {
+            match self.queue.embed(texts) {
+                Err(EncoderError::Overloaded { queued, limit }) => {
+                    if !warned && started.elapsed().as_secs() >= 10 {
+                        tracing::warn!(queued, limit, "encoder queue full for 10 s; scoring waits");
+                        warned = true;
+                    }
+                    std::thread::sleep(pause);
+                    pause = (pause * 2).min(std::time::Duration::from_millis(50));
+                }
+                other => return other,
+            }
+        }
+    }
+}
+
 /// Refuses heads trained on another checkpoint: their weights read other vectors.
 pub fn check_pair(enc: &Encoder, heads: &Heads, heads_dir: &Path) -> Result<(), EncoderError> {
     if heads.config.checkpoint != enc.folder().identity() || heads.config.dim != enc.dim() {
@@ -100,7 +125,7 @@ impl SecondTier for EncoderTier {
     }
 
     fn predict_batch(&self, texts: &[&str], fast: &[HeadProbs]) -> Vec<HeadProbs> {
-        match self.queue.embed(texts) {
+        match self.embed_waiting(texts) {
             Ok(vecs) => vecs
                 .iter()
                 .zip(fast)

@@ -202,7 +202,11 @@ fn fit(
             .matmul(&w.as_tensor().t()?)?
             .broadcast_add(b.as_tensor())?;
         let data = if lanes == 1 {
-            candle_nn::loss::binary_cross_entropy_with_logit(&z.squeeze(1)?, &yt)?
+            // log(1 + e^z) - y z, written to stay finite for large |z| (candle's
+            // binary_cross_entropy_with_logit takes log(sigmoid(z)), which reaches log(0)).
+            let z = z.squeeze(1)?;
+            let softplus = (z.relu()? + (z.abs()?.neg()?.exp()? + 1.0)?.log()?)?;
+            (softplus - (z * &yt)?)?.mean_all()?
         } else {
             candle_nn::loss::cross_entropy(&z, &yt)?
         };
