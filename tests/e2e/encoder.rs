@@ -7,20 +7,24 @@ use std::path::{Path, PathBuf};
 
 use crate::support::{repo_root, run_expect, soi};
 
-fn checkpoint() -> Option<PathBuf> {
-    let dir = std::env::var("SOI_ENCODER_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| repo_root().join(".cache/models/all-MiniLM-L6-v2"));
-    if dir.join("model.safetensors").is_file() {
-        return Some(dir);
+use soi_encoder::paths::test_checkpoint as checkpoint;
+
+/// The log without terminal colour codes.
+fn strip_ansi(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            for d in chars.by_ref() {
+                if d.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
     }
-    assert!(
-        std::env::var("SOI_REQUIRE_DATA").as_deref() != Ok("1"),
-        "SOI_REQUIRE_DATA=1 but no encoder at {} (run deploy/fetch-encoder.sh)",
-        dir.display()
-    );
-    eprintln!("skipped: no encoder at {}", dir.display());
-    None
+    out
 }
 
 fn write_lines(dir: &Path, name: &str, lines: &[serde_json::Value]) -> PathBuf {
@@ -111,8 +115,10 @@ fn eval_reports_each_tier_on_the_same_texts() {
         assert_eq!(r["n"], 8, "{tier}");
         f1.push(r["f1_pos"].as_f64().unwrap());
     }
-    // Plain scam and chat messages: every tier should get most of them.
-    assert!(f1.iter().all(|&f| f >= 0.75), "F1 per tier: {f1:?}");
+    // Plain scam and chat messages: the fast tier gets most of them, the English MiniLM fewer,
+    // and the cascade never does worse than the fast tier.
+    assert!(f1[0] >= 0.75 && f1[1] >= 0.5, "F1 per tier: {f1:?}");
+    assert!(f1[2] >= f1[0], "F1 per tier: {f1:?}");
 }
 
 #[test]
@@ -142,11 +148,10 @@ fn a_wrong_encoder_folder_is_named() {
     assert!(err.contains(home.path().to_str().unwrap()), "{err}");
 }
 
-#[test]
-fn the_scorer_consults_the_encoder_for_the_band() {
-    let Some(_) = checkpoint() else { return };
+/// `soi score` on two listings with every listing in the band; `heads_band` rewrites each
+/// encoder head's cascade band in a copy of the models folder. Returns (verdicts, log).
+fn score_in_band(heads_band: Option<f64>) -> (Vec<serde_json::Value>, String) {
     let home = tempfile::tempdir().expect("tempdir");
-    // A band covering every risk sends every listing to the encoder.
     let cfg = std::fs::read_to_string(repo_root().join("pipelines/scoring.toml")).expect("cfg");
     let cfg = cfg.replace(
         "[band]\nlow = 0.35\nhigh = 0.65",
@@ -155,6 +160,22 @@ fn the_scorer_consults_the_encoder_for_the_band() {
     assert!(cfg.contains("low = 0.0"));
     let cfg_path = home.path().join("scoring.toml");
     std::fs::write(&cfg_path, cfg).expect("write cfg");
+    let models = home.path().join("models");
+    for m in ["soi-fast-v1", "soi-encoder-v1"] {
+        std::fs::create_dir_all(models.join(m)).expect("mkdir");
+        for f in std::fs::read_dir(repo_root().join("models").join(m)).expect("models") {
+            let f = f.expect("entry").path();
+            std::fs::copy(&f, models.join(m).join(f.file_name().unwrap())).expect("copy");
+        }
+    }
+    if let Some(band) = heads_band {
+        let p = models.join("soi-encoder-v1/config.json");
+        let mut c: serde_json::Value = serde_json::from_slice(&std::fs::read(&p).unwrap()).unwrap();
+        for h in c["heads"].as_array_mut().unwrap() {
+            h["mix"] = serde_json::json!({"band": band, "fast_weight": 0.0});
+        }
+        std::fs::write(&p, c.to_string()).unwrap();
+    }
     let listings = [
         serde_json::json!({"id": "e1", "marketplace": "m", "title": "Quạt đứng 5 cánh", "description": "Bảo hành 12 tháng."}),
         serde_json::json!({"id": "e2", "marketplace": "m", "title": "iPhone 15 hàng chính hãng giá 2tr", "description": "Ib zalo 0900 000 101, chuyển khoản trước"}),
@@ -163,17 +184,12 @@ fn the_scorer_consults_the_encoder_for_the_band() {
     let out = run_expect(
         soi(home.path())
             .env("SOI_SCORING_CONFIG", &cfg_path)
-            .env("RUST_LOG", "soi_score=debug,soi_encoder=info")
+            .env("SOI_MODELS_DIR", &models)
+            .env("RUST_LOG", "soi_score=debug,soi_encoder=debug")
             .args(["score", "--input"])
             .arg(&input)
             .args(["--output", "-"]),
         0,
-    );
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("encoder tier on"), "{err}");
-    assert!(
-        err.contains("second tier consulted") && err.contains("n=2"),
-        "{err}"
     );
     let verdicts: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
         .lines()
@@ -181,4 +197,46 @@ fn the_scorer_consults_the_encoder_for_the_band() {
         .collect();
     assert_eq!(verdicts.len(), 2);
     assert_eq!(verdicts[0]["listing_id"], "e1");
+    (verdicts, strip_ansi(&String::from_utf8_lossy(&out.stderr)))
+}
+
+#[test]
+fn the_scorer_consults_the_encoder_only_where_a_cascade_is_unsure() {
+    if checkpoint().is_none() {
+        return;
+    }
+    // The shipped heads: the listings reach the tier, but no cascade is unsure of them.
+    let (shipped, log) = score_in_band(None);
+    assert!(log.contains("encoder tier on"), "{log}");
+    assert!(
+        log.contains("second tier consulted") && log.contains("n=2"),
+        "{log}"
+    );
+    assert!(!log.contains("encoder reads"), "{log}");
+    // Heads whose cascade is always unsure and trusts only the encoder: both texts are read and
+    // the encoder's answer replaces the fast tier's.
+    let (forced, log) = score_in_band(Some(1.01));
+    assert!(
+        log.contains("encoder reads the unsure texts n=2 of=2"),
+        "{log}"
+    );
+    assert_eq!(forced[0]["model"], "soi-fast-v1+soi-encoder-v1");
+    let scam = |v: &serde_json::Value| v["heads"]["scam"].as_f64().unwrap();
+    assert!(
+        (scam(&shipped[1]) - scam(&forced[1])).abs() > 1e-6,
+        "the encoder changed the scam probability: {} vs {}",
+        scam(&shipped[1]),
+        scam(&forced[1])
+    );
+    for r in forced[1]["reasons"].as_array().unwrap() {
+        if r["code"] == "scam_text" || r["code"] == "misleading_text" {
+            assert!(
+                r["message"]
+                    .as_str()
+                    .unwrap()
+                    .ends_with("[fast tier + soi-encoder-v1]"),
+                "{r}"
+            );
+        }
+    }
 }

@@ -13,3 +13,23 @@ pub fn default_model_dir() -> Option<PathBuf> {
     }
     soi_score::paths::repo_root().map(|r| r.join(".cache").join("models").join(DEFAULT_CHECKPOINT))
 }
+
+/// For tests: the default checkpoint when it has been fetched; otherwise `None` with a message
+/// saying why the test skips, or a panic when `SOI_REQUIRE_DATA=1` (CI), where skipping would
+/// hide a missing step.
+pub fn test_checkpoint() -> Option<PathBuf> {
+    let dir = default_model_dir()?;
+    if dir.join("model.safetensors").is_file() {
+        return Some(dir);
+    }
+    let why = format!(
+        "no encoder at {} (run deploy/fetch-encoder.sh)",
+        dir.display()
+    );
+    assert!(
+        std::env::var("SOI_REQUIRE_DATA").as_deref() != Ok("1"),
+        "SOI_REQUIRE_DATA=1 but {why}"
+    );
+    eprintln!("skipped: {why}");
+    None
+}

@@ -40,6 +40,17 @@ impl EncoderTier {
         })
     }
 
+    /// Whether any head's cascade wants the encoder's opinion on a text the fast tier scored so.
+    pub fn unsure(&self, fast: &HeadProbs) -> bool {
+        self.heads.config.heads.iter().any(|spec| {
+            let f = match spec.name.as_str() {
+                "review_spam_type" => fast.review_spam_type.map(|a| Probs::Multi(a.to_vec())),
+                head => fast.get(head).map(Probs::Binary),
+            };
+            f.is_some_and(|f| cascade::unsure(&f, spec.fast_threshold, spec.mix))
+        })
+    }
+
     /// The cascade's answer for one text given the fast tier's.
     pub fn combine(&self, v: &[f32], fast: &HeadProbs) -> HeadProbs {
         let mut out = *fast;
@@ -124,18 +135,32 @@ impl SecondTier for EncoderTier {
         &self.name
     }
 
-    fn predict_batch(&self, texts: &[&str], fast: &[HeadProbs]) -> Vec<HeadProbs> {
-        match self.embed_waiting(texts) {
-            Ok(vecs) => vecs
-                .iter()
-                .zip(fast)
-                .map(|(v, f)| self.combine(v, f))
-                .collect(),
+    fn predict_batch(&self, texts: &[&str], fast: &[HeadProbs]) -> Vec<Option<HeadProbs>> {
+        // Only texts on which some head's cascade is unsure are read by the encoder.
+        let idx: Vec<usize> = (0..texts.len())
+            .filter(|&i| self.unsure(&fast[i]))
+            .collect();
+        let mut out = vec![None; texts.len()];
+        if idx.is_empty() {
+            return out;
+        }
+        let chosen: Vec<&str> = idx.iter().map(|&i| texts[i]).collect();
+        tracing::debug!(
+            n = chosen.len(),
+            of = texts.len(),
+            "encoder reads the unsure texts"
+        );
+        match self.embed_waiting(&chosen) {
+            Ok(vecs) => {
+                for (&i, v) in idx.iter().zip(&vecs) {
+                    out[i] = Some(self.combine(v, &fast[i]));
+                }
+            }
             Err(e) => {
-                tracing::warn!(error = %e, n = texts.len(), "encoder tier skipped; the fast tier's answers stand");
-                fast.to_vec()
+                tracing::warn!(error = %e, n = chosen.len(), "encoder tier skipped; the fast tier's answers stand");
             }
         }
+        out
     }
 }
 

@@ -1,9 +1,7 @@
 //! Whatever text arrives (empty, control characters, scripts the vocabulary lacks, far past the
 //! length limit, random bytes), the encoder answers with a finite unit vector and never panics.
 
-mod common;
-
-use common::checkpoint;
+use soi_encoder::paths::test_checkpoint as checkpoint;
 use soi_encoder::Encoder;
 
 /// Deterministic pseudo-random strings from arbitrary code points.

@@ -362,6 +362,7 @@ impl Scorer for SoiScorer {
                 let answers = second.predict_batch(&refs, &fast);
                 tracing::debug!(n = idx.len(), tier = second.name(), "second tier consulted");
                 for (&i, a) in idx.iter().zip(answers.iter()) {
+                    let Some(a) = a else { continue };
                     let p = &mut parts[i];
                     p.heads.merge(a);
                     p.hits

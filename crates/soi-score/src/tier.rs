@@ -54,8 +54,9 @@ pub trait TextTier: Send + Sync {
 pub trait SecondTier: Send + Sync {
     fn name(&self) -> &str;
     /// The cascade's probabilities for each text, given the fast tier's (`fast[i]` for
-    /// `texts[i]`): the tier decides how far to trust itself over the fast tier. Heads left
-    /// `None` keep the fast tier's answer; a tier that cannot answer (overloaded) returns the
-    /// fast tier's answers unchanged.
-    fn predict_batch(&self, texts: &[&str], fast: &[HeadProbs]) -> Vec<HeadProbs>;
+    /// `texts[i]`): the tier decides how far to trust itself over the fast tier, and whether to
+    /// read a text at all. `None` for a text means the tier did not weigh in (the fast tier's
+    /// answer stands and no reason mentions the tier); heads left `None` in an answer keep the
+    /// fast tier's.
+    fn predict_batch(&self, texts: &[&str], fast: &[HeadProbs]) -> Vec<Option<HeadProbs>>;
 }

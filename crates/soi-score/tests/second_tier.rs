@@ -29,7 +29,7 @@ impl SecondTier for Recorder {
     fn name(&self) -> &str {
         "recorder"
     }
-    fn predict_batch(&self, texts: &[&str], fast: &[HeadProbs]) -> Vec<HeadProbs> {
+    fn predict_batch(&self, texts: &[&str], fast: &[HeadProbs]) -> Vec<Option<HeadProbs>> {
         assert_eq!(texts.len(), fast.len());
         assert!(
             fast.iter().all(|p| p.scam == Some(0.5)),
@@ -39,9 +39,11 @@ impl SecondTier for Recorder {
         seen.extend(texts.iter().map(|t| t.to_string()));
         texts
             .iter()
-            .map(|_| HeadProbs {
-                scam: Some(0.99),
-                ..Default::default()
+            .map(|_| {
+                Some(HeadProbs {
+                    scam: Some(0.99),
+                    ..Default::default()
+                })
             })
             .collect()
     }
