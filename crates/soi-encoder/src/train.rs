@@ -21,7 +21,7 @@ use soi_score::metrics::{binary, multiclass, EvalReport};
 use soi_score::train::{load_head, train_head, Example, TrainConfig, HEADS};
 
 use crate::cascade::{self, Grid};
-use crate::heads::{calibrated, lanes, HeadSpec, Heads, HeadsConfig, Probs};
+use crate::heads::{calibrated, lanes, HeadSpec, Heads, HeadsConfig, Layers, Probs};
 use crate::{Encoder, EncoderError};
 
 /// `pipelines/train-encoder.toml`.
@@ -33,6 +33,9 @@ pub struct EncoderTrainConfig {
     pub epochs: usize,
     pub lr: f64,
     pub l2: Vec<f64>,
+    /// Units of a hidden ReLU layer in each head (0: linear heads).
+    #[serde(default)]
+    pub hidden: usize,
     pub cascade: Grid,
 }
 
@@ -59,6 +62,12 @@ pub struct HeadOutcome {
     pub f1_encoder: f64,
     pub f1_cascade: f64,
     pub f1_cascade_cross_fitted: f64,
+    /// The best cascade candidate on the held-out split, its F1 and the share of bootstrap
+    /// resamples in which it beat the fast tier (kept only at the configured confidence).
+    pub candidate_band: f64,
+    pub candidate_fast_weight: f64,
+    pub f1_candidate: f64,
+    pub candidate_wins: f64,
     /// Share of held-out texts the cascade sent to the encoder.
     pub encoder_share: f64,
     pub band: f64,
@@ -131,24 +140,9 @@ pub fn embed_cached(
     Ok(out)
 }
 
-/// Logits of a linear layer over rows of `x`.
-fn logits(x: &[Vec<f32>], w: &[f32], b: &[f32]) -> Vec<Vec<f64>> {
-    let d = x.first().map_or(0, Vec::len);
-    x.iter()
-        .map(|v| {
-            b.iter()
-                .enumerate()
-                .map(|(k, bk)| {
-                    *bk as f64
-                        + w[k * d..(k + 1) * d]
-                            .iter()
-                            .zip(v)
-                            .map(|(a, x)| (*a * *x) as f64)
-                            .sum::<f64>()
-                })
-                .collect()
-        })
-        .collect()
+/// Logits of a head over rows of `x`.
+fn logits(x: &[Vec<f32>], layers: &Layers) -> Vec<Vec<f64>> {
+    x.iter().map(|v| layers.logits(v)).collect()
 }
 
 /// Mean cross-entropy of logits against gold labels.
@@ -167,14 +161,25 @@ fn loss(z: &[Vec<f64>], y: &[usize]) -> f64 {
         / z.len().max(1) as f64
 }
 
-/// Fits `[lanes, d]` weights and a bias on standardised rows with AdamW, full batch, from zero.
+/// Uniform weights in ±sqrt(6 / (fan_in + fan_out)) from a seeded generator (deterministic).
+fn glorot(rows: usize, cols: usize, seed: u64) -> Vec<f32> {
+    let mut r = soi_score::train::rng::SplitMix::new(seed);
+    let a = (6.0 / (rows + cols) as f64).sqrt();
+    (0..rows * cols)
+        .map(|_| ((r.next_u64() >> 11) as f64 / (1u64 << 53) as f64 * 2.0 - 1.0) as f32 * a as f32)
+        .collect()
+}
+
+/// Fits a head on standardised rows with AdamW, full batch: a linear layer from zero weights,
+/// or (with `cfg.hidden`) a ReLU layer from seeded random weights under it.
 fn fit(
     x: &[Vec<f32>],
     y: &[usize],
     lanes: usize,
     cfg: &EncoderTrainConfig,
     l2: f64,
-) -> Result<(Vec<f32>, Vec<f32>), EncoderError> {
+    seed: u64,
+) -> Result<Layers, EncoderError> {
     let dev = Device::Cpu;
     let (n, d) = (x.len(), x[0].len());
     let xt = Tensor::from_vec(
@@ -182,10 +187,24 @@ fn fit(
         (n, d),
         &dev,
     )?;
-    let w = Var::zeros((lanes, d), DType::F32, &dev)?;
+    let hidden = (cfg.hidden > 0)
+        .then(|| -> Result<(Var, Var), EncoderError> {
+            let w = Tensor::from_vec(glorot(cfg.hidden, d, seed), (cfg.hidden, d), &dev)?;
+            Ok((
+                Var::from_tensor(&w)?,
+                Var::zeros(cfg.hidden, DType::F32, &dev)?,
+            ))
+        })
+        .transpose()?;
+    let width = if cfg.hidden > 0 { cfg.hidden } else { d };
+    let w = Var::zeros((lanes, width), DType::F32, &dev)?;
     let b = Var::zeros(lanes, DType::F32, &dev)?;
+    let mut vars = vec![w.clone(), b.clone()];
+    if let Some((hw, hb)) = &hidden {
+        vars.extend([hw.clone(), hb.clone()]);
+    }
     let mut opt = AdamW::new(
-        vec![w.clone(), b.clone()],
+        vars,
         ParamsAdamW {
             lr: cfg.lr,
             weight_decay: 0.0,
@@ -198,7 +217,17 @@ fn fit(
         Tensor::from_vec(y.iter().map(|&v| v as u32).collect::<Vec<u32>>(), n, &dev)?
     };
     for _ in 0..cfg.epochs {
-        let z = xt
+        let mut reg = w.as_tensor().sqr()?.sum_all()?;
+        let inp = match &hidden {
+            Some((hw, hb)) => {
+                reg = (reg + hw.as_tensor().sqr()?.sum_all()?)?;
+                xt.matmul(&hw.as_tensor().t()?)?
+                    .broadcast_add(hb.as_tensor())?
+                    .relu()?
+            }
+            None => xt.clone(),
+        };
+        let z = inp
             .matmul(&w.as_tensor().t()?)?
             .broadcast_add(b.as_tensor())?;
         let data = if lanes == 1 {
@@ -210,13 +239,17 @@ fn fit(
         } else {
             candle_nn::loss::cross_entropy(&z, &yt)?
         };
-        let reg = (w.as_tensor().sqr()?.sum_all()? * l2)?;
-        opt.backward_step(&(data + reg)?)?;
+        opt.backward_step(&(data + (reg * l2)?)?)?;
     }
-    Ok((
-        w.as_tensor().flatten_all()?.to_vec1()?,
-        b.as_tensor().to_vec1()?,
-    ))
+    let flat =
+        |v: &Var| -> Result<Vec<f32>, EncoderError> { Ok(v.as_tensor().flatten_all()?.to_vec1()?) };
+    Ok(Layers {
+        hidden: match &hidden {
+            Some((hw, hb)) => Some((flat(hw)?, flat(hb)?)),
+            None => None,
+        },
+        out: (flat(&w)?, flat(&b)?),
+    })
 }
 
 fn fast_probs(dev_probs: &[Vec<f64>], classes: usize) -> Vec<Probs> {
@@ -342,35 +375,44 @@ pub fn train(
         };
         let (str_, sdv) = (stdz(&xtr), stdz(&xdv));
         let ln = lanes(classes);
-        let mut best: Option<(f64, f64, Vec<f32>, Vec<f32>)> = None;
+        let mut best: Option<(f64, f64, Layers)> = None;
         for &l2 in &cfg.l2 {
-            let (w, b) = fit(&str_, &ytr, ln, cfg, l2)?;
-            let l = loss(&logits(&sdv, &w, &b), &ydv);
+            let layers = fit(
+                &str_,
+                &ytr,
+                ln,
+                cfg,
+                l2,
+                fast_cfg.seed ^ (i as u64 * 104_729),
+            )?;
+            let l = loss(&logits(&sdv, &layers), &ydv);
             tracing::info!(head = %name, l2, held_out_loss = l, "fitted");
             if best.as_ref().is_none_or(|x| l < x.0) {
-                best = Some((l, l2, w, b));
+                best = Some((l, l2, layers));
             }
         }
-        let Some((_, l2, w, b)) = best else {
+        let Some((_, l2, mut layers)) = best else {
             return Err(EncoderError::Data {
                 path: "train-encoder.toml".into(),
                 why: "no l2 values".into(),
             });
         };
-        let z = logits(&sdv, &w, &b);
+        let z = logits(&sdv, &layers);
         let (calib_a, calib_b) = if ln == 1 {
             soi_score::calibrate::platt(&z.iter().map(|v| v[0]).collect::<Vec<_>>(), &ydv)
         } else {
             (soi_score::calibrate::temperature(&z, &ydv), 0.0)
         };
-        // Fold the standardisation into the weights: w' = w / sd, b' = b - sum(w * mean / sd).
-        let mut wf = vec![0f32; ln * d];
-        let mut bf = b.clone();
-        for k in 0..ln {
+        // Fold the standardisation into the first layer: w' = w / sd, b' = b - sum(w * mean / sd).
+        let first = match &mut layers.hidden {
+            Some(h) => h,
+            None => &mut layers.out,
+        };
+        for (k, bk) in first.1.iter_mut().enumerate() {
             for j in 0..d {
-                let v = w[k * d + j] as f64 / sd[j];
-                wf[k * d + j] = v as f32;
-                bf[k] -= (v * mean[j]) as f32;
+                let v = first.0[k * d + j] as f64 / sd[j];
+                first.0[k * d + j] = v as f32;
+                *bk -= (v * mean[j]) as f32;
             }
         }
         let mut spec = HeadSpec {
@@ -382,6 +424,7 @@ pub fn train(
             fast_threshold: ft.threshold,
             mix: cascade::Mix::FAST,
             l2,
+            hidden: cfg.hidden,
             datasets: split.datasets.clone(),
             dev: BTreeMap::new(),
         };
@@ -392,7 +435,8 @@ pub fn train(
         }
         let fast_p = fast_probs(&ft.dev_probs, classes);
         let th = (ft.threshold, spec.threshold);
-        let (mix, f1_cascade) = cascade::tune(&fast_p, &enc_p, &ydv, th, &cfg.cascade);
+        let tuned = cascade::tune(&fast_p, &enc_p, &ydv, th, &cfg.cascade);
+        let (mix, f1_cascade) = (tuned.mix, tuned.f1);
         let f1_cross = cascade::cross_fitted(&fast_p, &enc_p, &ydv, th, &cfg.cascade);
         spec.mix = mix;
         let casc_p = cascade::apply(&fast_p, &enc_p, th, mix);
@@ -411,6 +455,10 @@ pub fn train(
             f1_encoder: cascade::f1(&enc_p, &ydv, spec.threshold),
             f1_cascade,
             f1_cascade_cross_fitted: f1_cross,
+            candidate_band: tuned.candidate.band,
+            candidate_fast_weight: tuned.candidate.fast_weight,
+            f1_candidate: tuned.candidate_f1,
+            candidate_wins: tuned.wins,
             encoder_share: share,
             band: mix.band,
             fast_weight: mix.fast_weight,
@@ -433,7 +481,7 @@ pub fn train(
         );
         tracing::info!(head = %name, ?out, "held-out metrics per tier");
         specs.push(spec);
-        params.push((wf, bf));
+        params.push(layers);
         outcomes.push(out);
     }
     let heads = Heads {

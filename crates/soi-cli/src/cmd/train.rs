@@ -114,6 +114,7 @@ async fn encoder(a: Args, g: &Global, data: PathBuf) -> anyhow::Result<ExitCode>
         .or_else(|| soi_score::paths::models_dir().map(|d| d.join(&cfg.name)))
         .context("no models folder: pass --out or set SOI_MODELS_DIR")?;
     let quiet = g.quiet;
+    let confidence = cfg.cascade.confidence;
     let command = format!("soi train --tier encoder --config {}", config.display());
     let (outcomes, out) = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
         let enc = load_checkpoint(a.encoder_dir.as_deref(), a.threads)?;
@@ -126,7 +127,7 @@ async fn encoder(a: Args, g: &Global, data: PathBuf) -> anyhow::Result<ExitCode>
             })?;
         bar.finish_and_clear();
         heads.save(&out)?;
-        soi_encoder::card::write(&out, &heads, &outcomes, &command)?;
+        soi_encoder::card::write(&out, &heads, &outcomes, &command, confidence)?;
         Ok((outcomes, out))
     })
     .await??;
