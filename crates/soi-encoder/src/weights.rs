@@ -3,6 +3,7 @@
 //! value matrices of a layer joined side by side into one `[hidden, 3 * hidden]` matrix, so a
 //! layer's three projections are one matrix product.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 use candle_core::{DType, Device, Tensor};
@@ -35,7 +36,9 @@ pub struct Weights {
 }
 
 struct Reader<'a> {
-    tensors: HashMap<String, Tensor>,
+    /// Tensors not yet taken: each is removed (and freed) once copied out, so loading peaks at
+    /// about one copy of the weights, not two.
+    tensors: RefCell<HashMap<String, Tensor>>,
     prefix: String,
     folder: &'a ModelFolder,
 }
@@ -48,7 +51,8 @@ impl Reader<'_> {
     fn get_any(&self, names: &[String], shape: &[usize]) -> Result<Vec<f32>, EncoderError> {
         let Some((name, t)) = names.iter().find_map(|n| {
             self.tensors
-                .get(&format!("{}{n}", self.prefix))
+                .borrow_mut()
+                .remove(&format!("{}{n}", self.prefix))
                 .map(|t| (n, t))
         }) else {
             return Err(self.err(format!("no tensor `{}{}`", self.prefix, names[0])));
@@ -118,7 +122,7 @@ impl Weights {
             })?
             .to_string();
         let r = Reader {
-            tensors,
+            tensors: RefCell::new(tensors),
             prefix,
             folder,
         };
