@@ -99,6 +99,7 @@ pub fn f1(probs: &[Probs], gold: &[usize], threshold: f64) -> f64 {
 
 /// The candidate bands and fast weights tried.
 #[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
 pub struct Grid {
     pub bands: Vec<f64>,
     pub fast_weights: Vec<f64>,

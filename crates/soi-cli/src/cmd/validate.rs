@@ -1,6 +1,6 @@
 //! `soi validate`: checks every file in the pipelines folder and names the file, line and
 //! problem of each mistake: marketplace configs (their meaning, not only their syntax), the alert
-//! rules and the scoring policy.
+//! rules, the scoring policy and the training configs of both classifier tiers.
 
 use std::process::ExitCode;
 
@@ -24,6 +24,18 @@ pub async fn exec(_a: Args, g: &Global) -> anyhow::Result<ExitCode> {
     if scoring.is_file() {
         if let Err(e) = soi_score::ScoringConfig::from_file(&scoring) {
             problems.push(format!("{}: {e}", scoring.display()));
+        }
+    }
+    let train = g.pipelines.join("train.toml");
+    if train.is_file() {
+        if let Err(e) = soi_score::train::TrainConfig::from_file(&train) {
+            problems.push(e.to_string());
+        }
+    }
+    let enc = g.pipelines.join("train-encoder.toml");
+    if enc.is_file() {
+        if let Err(e) = soi_encoder::train::EncoderTrainConfig::from_file(&enc) {
+            problems.push(e.to_string());
         }
     }
     if problems.is_empty() {
