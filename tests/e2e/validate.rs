@@ -48,6 +48,9 @@ fn shipped_pipelines_pass_and_mistakes_are_located() {
         1,
     );
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("train-encoder.toml") && err.contains("confidense"), "{err}");
+    assert!(
+        err.contains("train-encoder.toml") && err.contains("confidense"),
+        "{err}"
+    );
     assert!(err.contains("2 problem(s)"), "both files reported: {err}");
 }
