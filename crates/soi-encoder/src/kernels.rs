@@ -41,7 +41,12 @@ macro_rules! simd_fn {
 #[inline(always)]
 pub fn exp_approx(x: f32) -> f32 {
     let x = x.clamp(-87.0, 88.0);
-    let n = (x * std::f32::consts::LOG2_E + 0.5).floor();
+    // n = round(x / ln 2) by the 1.5 * 2^23 trick: the addition rounds, and the integer is read
+    // straight from the sum's low mantissa bits (no float-to-int conversion, so it vectorises).
+    const MAGIC: f32 = 12_582_912.0;
+    let k = x * std::f32::consts::LOG2_E + MAGIC;
+    let n = k - MAGIC;
+    let ni = (k.to_bits() as i32).wrapping_sub(MAGIC.to_bits() as i32);
     let r = x - n * 0.693_359_4 - n * -2.121_944_4e-4;
     let mut p = 1.987_569_1e-4_f32;
     p = p * r + 1.398_2e-3;
@@ -50,7 +55,7 @@ pub fn exp_approx(x: f32) -> f32 {
     p = p * r + 1.666_666_5e-1;
     p = p * r + 0.5;
     let y = p * r * r + r + 1.0;
-    y * f32::from_bits(((n as i32 + 127) as u32) << 23)
+    y * f32::from_bits(((ni + 127) as u32) << 23)
 }
 
 /// erf(x) to about 1e-7 (a rational approximation on [-4, 4]; erf is ±1 beyond in f32).
@@ -71,6 +76,55 @@ pub fn erf_approx(x: f32) -> f32 {
     q = q * x2 + -7.373_329e-3;
     q = q * x2 + -1.426_474e-2;
     x * p / q
+}
+
+/// Lanes of the partial sums below: sixteen independent accumulators let the compiler keep a
+/// reduction in vector registers (a single running sum must be added in order, one at a time).
+const LANES: usize = 16;
+
+/// Sum of `x`, vectorisable.
+#[inline(always)]
+fn lane_sum(x: &[f32]) -> f32 {
+    let mut acc = [0.0f32; LANES];
+    let chunks = x.chunks_exact(LANES);
+    let rest = chunks.remainder();
+    for c in chunks {
+        for (a, v) in acc.iter_mut().zip(c) {
+            *a += *v;
+        }
+    }
+    acc.iter().sum::<f32>() + rest.iter().sum::<f32>()
+}
+
+/// Sum of squared distances of `x` from `mean`, vectorisable.
+#[inline(always)]
+fn lane_sq_dev(x: &[f32], mean: f32) -> f32 {
+    let mut acc = [0.0f32; LANES];
+    let chunks = x.chunks_exact(LANES);
+    let rest = chunks.remainder();
+    for c in chunks {
+        for (a, v) in acc.iter_mut().zip(c) {
+            *a += (*v - mean) * (*v - mean);
+        }
+    }
+    acc.iter().sum::<f32>() + rest.iter().map(|v| (v - mean) * (v - mean)).sum::<f32>()
+}
+
+/// Largest element of `x`, vectorisable.
+#[inline(always)]
+fn lane_max(x: &[f32]) -> f32 {
+    let mut acc = [f32::NEG_INFINITY; LANES];
+    let chunks = x.chunks_exact(LANES);
+    let rest = chunks.remainder();
+    for c in chunks {
+        for (a, v) in acc.iter_mut().zip(c) {
+            *a = a.max(*v);
+        }
+    }
+    acc.iter()
+        .chain(rest)
+        .copied()
+        .fold(f32::NEG_INFINITY, f32::max)
 }
 
 simd_fn! {
@@ -107,18 +161,11 @@ simd_fn! {
     pub fn add_layer_norm(x: &mut [f32], residual: &[f32], gamma: &[f32], beta: &[f32], eps: f32) {
         let h = gamma.len();
         for (row, res) in x.chunks_exact_mut(h).zip(residual.chunks_exact(h)) {
-            let mut sum = 0.0f32;
             for (v, r) in row.iter_mut().zip(res) {
                 *v += *r;
-                sum += *v;
             }
-            let mean = sum / h as f32;
-            let mut var = 0.0f32;
-            for v in row.iter() {
-                let d = *v - mean;
-                var += d * d;
-            }
-            let inv = 1.0 / (var / h as f32 + eps).sqrt();
+            let mean = lane_sum(row) / h as f32;
+            let inv = 1.0 / (lane_sq_dev(row, mean) / h as f32 + eps).sqrt();
             for ((v, g), b) in row.iter_mut().zip(gamma).zip(beta) {
                 *v = (*v - mean) * inv * g + b;
             }
@@ -130,16 +177,11 @@ simd_fn! {
     /// Each row of `x` (width `w`) becomes softmax(scale * row).
     pub fn softmax_rows(x: &mut [f32], w: usize, scale: f32) {
         for row in x.chunks_exact_mut(w) {
-            let mut max = f32::NEG_INFINITY;
-            for v in row.iter() {
-                max = max.max(*v);
-            }
-            let mut sum = 0.0f32;
+            let max = lane_max(row);
             for v in row.iter_mut() {
                 *v = exp_approx((*v - max) * scale);
-                sum += *v;
             }
-            let inv = 1.0 / sum;
+            let inv = 1.0 / lane_sum(row);
             for v in row.iter_mut() {
                 *v *= inv;
             }
