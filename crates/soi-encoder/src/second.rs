@@ -186,6 +186,18 @@ pub fn from_config(cfg: &ScoringConfig) -> Result<Option<Arc<dyn SecondTier>>, E
         tracing::info!(heads = %e.heads, "encoder tier off: no heads folder (soi train --tier encoder)");
         return Ok(None);
     };
+    // The scorer hands the tier only the listing-text heads; when none of their cascades ever
+    // consults the encoder, it need not be in memory.
+    let h = Heads::load(&heads)?;
+    let used = h
+        .config
+        .heads
+        .iter()
+        .any(|s| soi_score::LISTING_HEADS.contains(&s.name.as_str()) && s.mix.band > 0.0);
+    if !used {
+        tracing::info!(heads = %e.heads, "encoder tier off: no listing head's cascade consults the encoder");
+        return Ok(None);
+    }
     let t = EncoderTier::load(&checkpoint, &heads, e.threads, e.max_queued_tokens)?;
     tracing::info!(tier = t.name(), "encoder tier on for the uncertain band");
     Ok(Some(Arc::new(t)))

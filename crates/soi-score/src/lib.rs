@@ -38,7 +38,7 @@ use soi_model::{Listing, Verdict};
 pub use config::ScoringConfig;
 pub use error::ScoreError;
 pub use scorer::SoiScorer;
-pub use tier::{HeadProbs, SecondTier, TextTier};
+pub use tier::{HeadProbs, SecondTier, TextTier, LISTING_HEADS};
 
 /// Scores batches of listings. Implementations are loaded once and shared between threads.
 pub trait Scorer: Send + Sync {

@@ -358,7 +358,15 @@ impl Scorer for SoiScorer {
                     .map(|&i| Self::listing_text(&listings[i]))
                     .collect();
                 let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-                let fast: Vec<HeadProbs> = idx.iter().map(|&i| parts[i].heads).collect();
+                // Only the heads read on the listing's text (see `LISTING_HEADS`).
+                let fast: Vec<HeadProbs> = idx
+                    .iter()
+                    .map(|&i| HeadProbs {
+                        scam: parts[i].heads.scam,
+                        misleading_claim: parts[i].heads.misleading_claim,
+                        ..Default::default()
+                    })
+                    .collect();
                 let answers = second.predict_batch(&refs, &fast);
                 tracing::debug!(n = idx.len(), tier = second.name(), "second tier consulted");
                 for (&i, a) in idx.iter().zip(answers.iter()) {

@@ -49,6 +49,10 @@ pub trait TextTier: Send + Sync {
     }
 }
 
+/// The heads the scorer reads on a listing's own text (title and description); the review heads
+/// read the listing's reviews. Only these are handed to a second tier.
+pub const LISTING_HEADS: [&str; 2] = ["scam", "misleading_claim"];
+
 /// A slower tier consulted only for listings in the uncertain band (the seam for the encoder,
 /// `soi-encoder`).
 pub trait SecondTier: Send + Sync {
