@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::support::{repo_root, run_expect, soi};
+use crate::support::{copy_dir, repo_root, run_expect, soi};
 
 use soi_encoder::paths::test_checkpoint as checkpoint;
 
@@ -175,11 +175,7 @@ fn score_in_band(heads_band: Option<f64>) -> (Vec<serde_json::Value>, String) {
     std::fs::write(&cfg_path, cfg).expect("write cfg");
     let models = home.path().join("models");
     for m in ["soi-fast-v1", "soi-encoder-v1"] {
-        std::fs::create_dir_all(models.join(m)).expect("mkdir");
-        for f in std::fs::read_dir(repo_root().join("models").join(m)).expect("models") {
-            let f = f.expect("entry").path();
-            std::fs::copy(&f, models.join(m).join(f.file_name().unwrap())).expect("copy");
-        }
+        copy_dir(&repo_root().join("models").join(m), &models.join(m));
     }
     if let Some(band) = heads_band {
         let p = models.join("soi-encoder-v1/config.json");

@@ -47,3 +47,17 @@ pub fn run_demo(home: &Path, port: u16) -> String {
     let out = run_expect(soi(home).args(["run", "--demo-port", &port.to_string()]), 0);
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
+
+/// Copies the folder `from` (recursively) to `to`.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for e in std::fs::read_dir(from).expect("read dir") {
+        let e = e.expect("entry");
+        let dest = to.join(e.file_name());
+        if e.file_type().expect("type").is_dir() {
+            copy_dir(&e.path(), &dest);
+        } else {
+            std::fs::copy(e.path(), dest).expect("copy");
+        }
+    }
+}

@@ -1,22 +1,7 @@
 //! `soi validate` over the whole pipelines folder: the shipped files pass; a mistake in the alert
 //! rules, the scoring policy or a training config is named with its file and line.
 
-use std::path::Path;
-
-use crate::support::{repo_root, run_expect, soi};
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for e in std::fs::read_dir(from).expect("read dir") {
-        let e = e.expect("entry");
-        let dest = to.join(e.file_name());
-        if e.file_type().expect("type").is_dir() {
-            copy_dir(&e.path(), &dest);
-        } else {
-            std::fs::copy(e.path(), dest).expect("copy");
-        }
-    }
-}
+use crate::support::{copy_dir, repo_root, run_expect, soi};
 
 #[test]
 fn shipped_pipelines_pass_and_mistakes_are_located() {

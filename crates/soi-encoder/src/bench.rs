@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::reference::CandleBert;
 use crate::tokenize::Tokens;
-use crate::{Encoder, EncoderError, ModelFolder};
+use crate::{Encoder, EncoderError};
 
 /// Which implementation runs the checkpoint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -57,26 +57,22 @@ pub fn bench(
     min: Duration,
 ) -> Result<EncoderBench, EncoderError> {
     let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+    // Loaded once; each thread count only gets its own pool.
+    let mut enc = Encoder::load(dir, 1)?.with_batch_tokens(batch_tokens);
+    let tokens: usize = enc.tokenize(&refs)?.iter().map(|t| t.ids.len()).sum();
+    let candle = match engine {
+        Engine::Candle => Some(CandleBert::load(enc.folder())?),
+        Engine::Soi => None,
+    };
     let mut runs = Vec::new();
-    let mut tokens = 0;
-    let mut folder = None;
     for &n in threads {
-        let enc = Encoder::load(dir, n)?.with_batch_tokens(batch_tokens);
-        tokens = enc.tokenize(&refs)?.iter().map(|t| t.ids.len()).sum();
-        let candle = match engine {
-            Engine::Candle => Some(CandleBert::load(enc.folder())?),
-            Engine::Soi => None,
-        };
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(n.max(1))
-            .build()
-            .map_err(|e| EncoderError::folder(dir, format!("threads: {e}")))?;
+        enc = enc.with_threads(n)?;
         let once = || -> Result<(), EncoderError> {
             match &candle {
                 None => {
                     enc.embed(&refs)?;
                 }
-                Some(c) => pool.install(|| candle_round(&enc, c, &refs))?,
+                Some(c) => enc.install(|| candle_round(&enc, c, &refs))?,
             }
             Ok(())
         };
@@ -94,12 +90,8 @@ pub fn bench(
             tokens_per_s: (tokens * rounds) as f64 / secs,
             rounds,
         });
-        folder = Some(enc.folder().clone());
     }
-    let folder = match folder {
-        Some(f) => f,
-        None => ModelFolder::open(dir)?,
-    };
+    let folder = enc.folder();
     Ok(EncoderBench {
         engine,
         model: folder.identity(),

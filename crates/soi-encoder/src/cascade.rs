@@ -69,31 +69,12 @@ pub fn combine(fast: &Probs, enc: &Probs, thresholds: (f64, f64), mix: Mix) -> P
 
 /// The score a cascade is chosen by: F1 of the positive class (binary) or macro-F1.
 pub fn f1(probs: &[Probs], gold: &[usize], threshold: f64) -> f64 {
-    let classes = gold.iter().copied().max().unwrap_or(1).max(1) + 1;
     let pred: Vec<usize> = probs.iter().map(|p| p.predict(threshold)).collect();
     if matches!(probs.first(), Some(Probs::Multi(_))) {
-        soi_score::metrics::macro_f1(&pred, gold, classes.max(2))
+        let classes = gold.iter().copied().max().unwrap_or(1).max(1) + 1;
+        soi_score::metrics::macro_f1(&pred, gold, classes)
     } else {
-        let tp = pred
-            .iter()
-            .zip(gold)
-            .filter(|(p, g)| **p == 1 && **g == 1)
-            .count() as f64;
-        let fp = pred
-            .iter()
-            .zip(gold)
-            .filter(|(p, g)| **p == 1 && **g != 1)
-            .count() as f64;
-        let fn_ = pred
-            .iter()
-            .zip(gold)
-            .filter(|(p, g)| **p != 1 && **g == 1)
-            .count() as f64;
-        if tp == 0.0 {
-            0.0
-        } else {
-            2.0 * tp / (2.0 * tp + fp + fn_)
-        }
+        soi_score::metrics::prf(&pred, gold, 1).2
     }
 }
 

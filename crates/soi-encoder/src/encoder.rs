@@ -31,11 +31,7 @@ impl Encoder {
         let tokenizer = TextTokenizer::load(&dir.join("tokenizer.json"), folder.max_len)?;
         let weights = Weights::load(&folder)?;
         let threads = threads.max(1);
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .thread_name(|i| format!("soi-encoder-{i}"))
-            .build()
-            .map_err(|e| EncoderError::folder(dir, format!("starting threads: {e}")))?;
+        let pool = thread_pool(threads, dir)?;
         tracing::info!(
             dir = %dir.display(),
             layers = folder.arch.num_hidden_layers,
@@ -52,6 +48,18 @@ impl Encoder {
             threads,
             batch_tokens: DEFAULT_BATCH_TOKENS,
         })
+    }
+
+    /// The same encoder on `threads` threads (the weights are kept, only the pool changes).
+    pub fn with_threads(mut self, threads: usize) -> Result<Encoder, EncoderError> {
+        self.threads = threads.max(1);
+        self.pool = thread_pool(self.threads, &self.folder.dir)?;
+        Ok(self)
+    }
+
+    /// Runs `f` on this encoder's threads (for work beside the encoder, e.g. another engine).
+    pub fn install<R: Send>(&self, f: impl FnOnce() -> R + Send) -> R {
+        self.pool.install(f)
     }
 
     /// Sets the token budget of one forward batch.
@@ -114,6 +122,14 @@ impl Encoder {
         };
         self.pool.install(|| f.run(seqs))
     }
+}
+
+fn thread_pool(threads: usize, dir: &Path) -> Result<rayon::ThreadPool, EncoderError> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .thread_name(|i| format!("soi-encoder-{i}"))
+        .build()
+        .map_err(|e| EncoderError::folder(dir, format!("starting threads: {e}")))
 }
 
 /// Cuts `order` (already sorted by length) into runs whose lengths sum to at most `budget`

@@ -6,7 +6,7 @@ use soi_score::fast::FastModel;
 use soi_score::metrics::EvalReport;
 
 use crate::cascade;
-use crate::heads::{Heads, Probs};
+use crate::heads::{report, Heads, Probs};
 use crate::train::embed_cached;
 use crate::{Encoder, EncoderError};
 
@@ -55,16 +55,9 @@ pub fn evaluate(
     let fast_spec = fast
         .head(head)
         .ok_or_else(|| soi_score::ScoreError::UnknownHead(head.to_string()))?;
-    let to_probs = |v: Vec<f64>| {
-        if spec.classes <= 2 {
-            Probs::Binary(v[0])
-        } else {
-            Probs::Multi(v)
-        }
-    };
     let fast_p: Vec<Probs> = data
         .iter()
-        .map(|(t, _)| to_probs(fast.head_probs_for(fast_spec, t)))
+        .map(|(t, _)| Probs::from_row(fast.head_probs_for(fast_spec, t), spec.classes))
         .collect();
     // The texts to embed: all of them for the encoder, the unsure ones for the cascade.
     let idx: Vec<usize> = (0..data.len())
@@ -92,15 +85,5 @@ pub fn evaluate(
     } else {
         fast_spec.threshold
     };
-    let rows: Vec<Vec<f64>> = probs.iter().map(Probs::to_row).collect();
-    Ok(if spec.classes <= 2 {
-        soi_score::metrics::binary(
-            head,
-            &rows.iter().map(|r| r[0]).collect::<Vec<_>>(),
-            &gold,
-            threshold,
-        )
-    } else {
-        soi_score::metrics::multiclass(head, &rows, &gold)
-    })
+    Ok(report(head, &probs, &gold, threshold))
 }

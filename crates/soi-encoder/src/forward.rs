@@ -13,7 +13,9 @@ use crate::kernels;
 use crate::tokenize::Tokens;
 use crate::weights::{Layer, Weights};
 
-/// `dst[m, n] (+)= a[m, k] · b[k, n]`, all row-major with the given row strides.
+/// `dst[m, n] (+)= a[m, k] · b[k, n]`: `dst` and `a` row-major with row strides `dst_rs` and
+/// `a_rs`; `b`'s element (row r, column c) at `r * b_strides.0 + c * b_strides.1`, so a
+/// transposed view is only a change of strides.
 #[allow(clippy::too_many_arguments)]
 fn matmul(
     dst: &mut [f32],
@@ -21,17 +23,18 @@ fn matmul(
     a: &[f32],
     a_rs: usize,
     b: &[f32],
-    b_rs: usize,
+    b_strides: (usize, usize),
     (m, k, n): (usize, usize, usize),
     accumulate: bool,
     par: Parallelism,
 ) {
-    if m == 0 {
+    if m == 0 || n == 0 || k == 0 {
         return;
     }
+    let (b_rs, b_cs) = b_strides;
     assert!(dst.len() >= (m - 1) * dst_rs + n, "dst too small");
     assert!(a.len() >= (m - 1) * a_rs + k, "lhs too small");
-    assert!(b.len() >= (k - 1) * b_rs + n, "rhs too small");
+    assert!(b.len() > (k - 1) * b_rs + (n - 1) * b_cs, "rhs too small");
     // SAFETY: the asserts above keep every index the product touches inside the slices; dst is
     // borrowed mutably so it aliases neither input.
     unsafe {
@@ -47,7 +50,7 @@ fn matmul(
             1,
             a_rs as isize,
             b.as_ptr(),
-            1,
+            b_cs as isize,
             b_rs as isize,
             1.0,
             1.0,
@@ -55,35 +58,6 @@ fn matmul(
             false,
             false,
             par,
-        );
-    }
-}
-
-/// `dst[m, n] = q[m, d] · k[n, d]ᵀ` where rows of `q` and `k` sit `rs` apart.
-fn matmul_nt(dst: &mut [f32], q: &[f32], k: &[f32], rs: usize, (m, d, n): (usize, usize, usize)) {
-    assert!(dst.len() >= m * n && q.len() >= (m - 1) * rs + d && k.len() >= (n - 1) * rs + d);
-    // SAFETY: bounds asserted above; `dst` is a separate buffer.
-    unsafe {
-        gemm::gemm(
-            m,
-            n,
-            d,
-            dst.as_mut_ptr(),
-            1,
-            n as isize,
-            false,
-            q.as_ptr(),
-            1,
-            rs as isize,
-            k.as_ptr(),
-            rs as isize,
-            1,
-            1.0,
-            1.0,
-            false,
-            false,
-            false,
-            Parallelism::None,
         );
     }
 }
@@ -197,7 +171,7 @@ impl Forward<'_> {
             r.copy_from_slice(bias);
         }
         let m = out.len() / n;
-        matmul(out, n, inp, k, w, n, (m, k, n), true, self.par());
+        matmul(out, n, inp, k, w, (n, 1), (m, k, n), true, self.par());
     }
 
     fn layer(&self, l: &Layer, lens: &[usize], b: &mut Buffers) {
@@ -250,7 +224,19 @@ impl Forward<'_> {
             let mut scores = vec![0.0f32; n * n];
             for head in 0..heads {
                 let qo = head * d;
-                matmul_nt(&mut scores, &q[qo..], &q[h + qo..], 3 * h, (n, d, n));
+                // scores = Q · Kᵀ: K's rows read as columns.
+                let k = &q[h + qo..];
+                matmul(
+                    &mut scores,
+                    n,
+                    &q[qo..],
+                    3 * h,
+                    k,
+                    (1, 3 * h),
+                    (n, d, n),
+                    false,
+                    Parallelism::None,
+                );
                 kernels::softmax_rows(&mut scores, n, scale);
                 matmul(
                     &mut out[qo..],
@@ -258,7 +244,7 @@ impl Forward<'_> {
                     &scores,
                     n,
                     &q[2 * h + qo..],
-                    3 * h,
+                    (3 * h, 1),
                     (n, n, d),
                     false,
                     Parallelism::None,

@@ -9,6 +9,8 @@ use std::path::Path;
 
 use candle_core::{Device, Tensor};
 use serde::{Deserialize, Serialize};
+use soi_score::metrics::EvalReport;
+use soi_score::HeadProbs;
 
 use crate::cascade::Mix;
 use crate::EncoderError;
@@ -41,6 +43,47 @@ impl Probs {
             Probs::Binary(p) => vec![*p],
             Probs::Multi(v) => v.clone(),
         }
+    }
+
+    /// From such a row, for a head with `classes` classes.
+    pub fn from_row(v: Vec<f64>, classes: usize) -> Probs {
+        if classes <= 2 {
+            Probs::Binary(v[0])
+        } else {
+            Probs::Multi(v)
+        }
+    }
+
+    /// Head `head`'s answer in a tier's [`HeadProbs`], if it has one.
+    pub fn of(h: &HeadProbs, head: &str) -> Option<Probs> {
+        match head {
+            "review_spam_type" => h.review_spam_type.map(|a| Probs::Multi(a.to_vec())),
+            _ => h.get(head).map(Probs::Binary),
+        }
+    }
+
+    /// Writes this answer into `h` as head `head`'s.
+    pub fn store(&self, h: &mut HeadProbs, head: &str) {
+        match self {
+            Probs::Binary(p) => h.set(head, Some(*p)),
+            Probs::Multi(v) if head == "review_spam_type" => {
+                if let Ok(a) = <[f64; 4]>::try_from(v.as_slice()) {
+                    h.review_spam_type = Some(a);
+                }
+            }
+            Probs::Multi(_) => {}
+        }
+    }
+}
+
+/// The `soi eval` metrics of answers against gold labels (binary under `threshold`).
+pub fn report(head: &str, probs: &[Probs], gold: &[usize], threshold: f64) -> EvalReport {
+    let rows: Vec<Vec<f64>> = probs.iter().map(Probs::to_row).collect();
+    if matches!(probs.first(), Some(Probs::Multi(_))) {
+        soi_score::metrics::multiclass(head, &rows, gold)
+    } else {
+        let p: Vec<f64> = rows.iter().map(|r| r[0]).collect();
+        soi_score::metrics::binary(head, &p, gold, threshold)
     }
 }
 

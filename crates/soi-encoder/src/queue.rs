@@ -12,7 +12,6 @@ use std::collections::VecDeque;
 use std::sync::{mpsc, Arc, Condvar, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 
-use crate::encoder::batches;
 use crate::tokenize::Tokens;
 use crate::{Encoder, EncoderError};
 
@@ -150,28 +149,13 @@ fn work(shared: &Shared, enc: &Encoder) {
             }
             st.waiting.drain(..).collect()
         };
-        // Every text of every job, sorted by length together.
-        let items: Vec<(usize, usize)> = jobs
+        // Every text of every job, sorted by length and batched together.
+        let all: Vec<&Tokens> = jobs.iter().flat_map(|j| &j.tokens).collect();
+        let mut vecs = enc.embed_tokens(&all).into_iter();
+        let out: Vec<Vec<Vec<f32>>> = jobs
             .iter()
-            .enumerate()
-            .flat_map(|(j, job)| (0..job.tokens.len()).map(move |i| (j, i)))
+            .map(|j| vecs.by_ref().take(j.tokens.len()).collect())
             .collect();
-        let len = |k: usize| jobs[items[k].0].tokens[items[k].1].ids.len();
-        let mut order: Vec<usize> = (0..items.len()).collect();
-        order.sort_by_key(|&k| len(k));
-        let mut out: Vec<Vec<Vec<f32>>> = jobs
-            .iter()
-            .map(|j| vec![Vec::new(); j.tokens.len()])
-            .collect();
-        for batch in batches(&order, len, enc.batch_tokens()) {
-            let seqs: Vec<&Tokens> = batch
-                .iter()
-                .map(|&k| &jobs[items[k].0].tokens[items[k].1])
-                .collect();
-            for (&k, v) in batch.iter().zip(enc.run_batch(&seqs)) {
-                out[items[k].0][items[k].1] = v;
-            }
-        }
         let done: usize = jobs.iter().map(|j| j.cost).sum();
         shared.lock().in_flight -= done;
         for (job, vecs) in jobs.into_iter().zip(out) {

@@ -21,15 +21,15 @@ pub struct EncoderTier {
 }
 
 impl EncoderTier {
-    /// The encoder checkpoint in `checkpoint` with the heads folder `heads_dir`; the heads must
+    /// The encoder checkpoint in `checkpoint` with `heads` (read from `heads_dir`), which must
     /// have been trained on this checkpoint.
-    pub fn load(
+    pub fn new(
         checkpoint: &Path,
+        heads: Heads,
         heads_dir: &Path,
         threads: usize,
         max_queued_tokens: usize,
     ) -> Result<EncoderTier, EncoderError> {
-        let heads = Heads::load(heads_dir)?;
         let enc = Encoder::load(checkpoint, threads)?;
         check_pair(&enc, &heads, heads_dir)?;
         let name = heads.config.name.clone();
@@ -43,11 +43,8 @@ impl EncoderTier {
     /// Whether any head's cascade wants the encoder's opinion on a text the fast tier scored so.
     pub fn unsure(&self, fast: &HeadProbs) -> bool {
         self.heads.config.heads.iter().any(|spec| {
-            let f = match spec.name.as_str() {
-                "review_spam_type" => fast.review_spam_type.map(|a| Probs::Multi(a.to_vec())),
-                head => fast.get(head).map(Probs::Binary),
-            };
-            f.is_some_and(|f| cascade::unsure(&f, spec.fast_threshold, spec.mix))
+            Probs::of(fast, &spec.name)
+                .is_some_and(|f| cascade::unsure(&f, spec.fast_threshold, spec.mix))
         })
     }
 
@@ -55,40 +52,16 @@ impl EncoderTier {
     pub fn combine(&self, v: &[f32], fast: &HeadProbs) -> HeadProbs {
         let mut out = *fast;
         for (i, spec) in self.heads.config.heads.iter().enumerate() {
+            let Some(f) = Probs::of(fast, &spec.name) else {
+                continue;
+            };
             let th = (spec.fast_threshold, spec.threshold);
-            let e = self.heads.predict(i, v);
-            match spec.name.as_str() {
-                "review_spam_type" => {
-                    if let Some(f) = fast.review_spam_type {
-                        if let Probs::Multi(c) =
-                            cascade::combine(&Probs::Multi(f.to_vec()), &e, th, spec.mix)
-                        {
-                            if let Ok(a) = <[f64; 4]>::try_from(c.as_slice()) {
-                                out.review_spam_type = Some(a);
-                            }
-                        }
-                    }
-                }
-                head => {
-                    let Some(f) = fast.get(head) else { continue };
-                    if let Probs::Binary(p) = cascade::combine(&Probs::Binary(f), &e, th, spec.mix)
-                    {
-                        match head {
-                            "scam" => out.scam = Some(p),
-                            "misleading_claim" => out.misleading_claim = Some(p),
-                            "review_spam" => out.review_spam = Some(p),
-                            "deceptive_review" => out.deceptive_review = Some(p),
-                            _ => {}
-                        }
-                    }
-                }
-            }
+            cascade::combine(&f, &self.heads.predict(i, v), th, spec.mix)
+                .store(&mut out, &spec.name);
         }
         out
     }
-}
 
-impl EncoderTier {
     /// Embeds through the queue; while it answers "overloaded", waits and asks again. A batch
     /// scorer should slow down (its input is a bus that keeps the backlog) rather than give
     /// different verdicts under load; interactive callers use the queue's answer directly.
@@ -198,7 +171,7 @@ pub fn from_config(cfg: &ScoringConfig) -> Result<Option<Arc<dyn SecondTier>>, E
         tracing::info!(heads = %e.heads, "encoder tier off: no listing head's cascade consults the encoder");
         return Ok(None);
     }
-    let t = EncoderTier::load(&checkpoint, &heads, e.threads, e.max_queued_tokens)?;
+    let t = EncoderTier::new(&checkpoint, h, &heads, e.threads, e.max_queued_tokens)?;
     tracing::info!(tier = t.name(), "encoder tier on for the uncertain band");
     Ok(Some(Arc::new(t)))
 }

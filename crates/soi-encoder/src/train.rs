@@ -17,11 +17,11 @@ use std::path::{Path, PathBuf};
 use candle_core::{DType, Device, Tensor, Var};
 use candle_nn::{AdamW, Optimizer, ParamsAdamW};
 use serde::Deserialize;
-use soi_score::metrics::{binary, multiclass, EvalReport};
+use soi_score::metrics::EvalReport;
 use soi_score::train::{load_head, train_head, Example, TrainConfig, HEADS};
 
 use crate::cascade::{self, Grid};
-use crate::heads::{calibrated, lanes, HeadSpec, Heads, HeadsConfig, Layers, Probs};
+use crate::heads::{calibrated, lanes, report, HeadSpec, Heads, HeadsConfig, Layers, Probs};
 use crate::{Encoder, EncoderError};
 
 /// `pipelines/train-encoder.toml`.
@@ -252,33 +252,6 @@ fn fit(
     })
 }
 
-fn fast_probs(dev_probs: &[Vec<f64>], classes: usize) -> Vec<Probs> {
-    dev_probs
-        .iter()
-        .map(|v| {
-            if classes <= 2 {
-                Probs::Binary(v[0])
-            } else {
-                Probs::Multi(v.clone())
-            }
-        })
-        .collect()
-}
-
-fn report(head: &str, p: &[Probs], gold: &[usize], threshold: f64) -> EvalReport {
-    let rows: Vec<Vec<f64>> = p.iter().map(Probs::to_row).collect();
-    if matches!(p.first(), Some(Probs::Multi(_))) {
-        multiclass(head, &rows, gold)
-    } else {
-        binary(
-            head,
-            &rows.iter().map(|r| r[0]).collect::<Vec<_>>(),
-            gold,
-            threshold,
-        )
-    }
-}
-
 fn metrics(r: &EvalReport) -> BTreeMap<String, f64> {
     [
         ("accuracy", r.accuracy),
@@ -433,7 +406,11 @@ pub fn train(
             let p: Vec<f64> = enc_p.iter().map(|p| p.to_row()[0]).collect();
             spec.threshold = soi_score::calibrate::best_threshold(&p, &ydv);
         }
-        let fast_p = fast_probs(&ft.dev_probs, classes);
+        let fast_p: Vec<Probs> = ft
+            .dev_probs
+            .iter()
+            .map(|v| Probs::from_row(v.clone(), classes))
+            .collect();
         let th = (ft.threshold, spec.threshold);
         let tuned = cascade::tune(&fast_p, &enc_p, &ydv, th, &cfg.cascade);
         let (mix, f1_cascade) = (tuned.mix, tuned.f1);

@@ -49,3 +49,25 @@ pub async fn dead_letter(
     publisher.publish(TOPIC_DLQ, &d.message.key, bytes).await?;
     Ok(())
 }
+
+/// Parses every delivery of a batch with `parse`; each one that fails goes to the dead-letter
+/// topic with its error. Returns what parsed, in order, and how many were dead-lettered.
+pub async fn parse_or_dead_letter<T>(
+    publisher: &dyn Publisher,
+    stage: &str,
+    batch: &[Delivery],
+    parse: impl Fn(&Delivery) -> Result<T, String>,
+) -> Result<(Vec<T>, u64), PipelineError> {
+    let mut ok = Vec::with_capacity(batch.len());
+    let mut dead = 0;
+    for d in batch {
+        match parse(d) {
+            Ok(v) => ok.push(v),
+            Err(e) => {
+                dead_letter(publisher, stage, d, &e).await?;
+                dead += 1;
+            }
+        }
+    }
+    Ok((ok, dead))
+}

@@ -19,7 +19,7 @@ mod sink_stage;
 mod stage;
 
 pub use batch::{next_batch, BatchOptions};
-pub use dead_letter::{dead_letter, DeadLetter};
+pub use dead_letter::{dead_letter, parse_or_dead_letter, DeadLetter};
 pub use error::PipelineError;
 pub use score_stage::run_score_stage;
 pub use sink_stage::{run_scored_sink, run_seller_sink};

@@ -8,7 +8,7 @@ use soi_model::{Envelope, Kind, Listing, Scored};
 use soi_score::Scorer;
 
 use crate::stage::{run_stage, BatchHandler, BatchOutcome};
-use crate::{dead_letter, BatchOptions, PipelineError, StageReport};
+use crate::{parse_or_dead_letter, BatchOptions, PipelineError, StageReport};
 
 const STAGE: &str = "score";
 
@@ -38,17 +38,12 @@ impl BatchHandler for ScoreHandler {
         batch: &[Delivery],
         publisher: &dyn Publisher,
     ) -> Result<BatchOutcome, PipelineError> {
-        let mut out = BatchOutcome::default();
-        let mut listings = Vec::with_capacity(batch.len());
-        for d in batch {
-            match parse(d) {
-                Ok(l) => listings.push(l),
-                Err(e) => {
-                    dead_letter(publisher, STAGE, d, &e).await?;
-                    out.dead_lettered += 1;
-                }
-            }
-        }
+        let (listings, dead_lettered) =
+            parse_or_dead_letter(publisher, STAGE, batch, parse).await?;
+        let mut out = BatchOutcome {
+            dead_lettered,
+            ..Default::default()
+        };
         let scorer = self.scorer.clone();
         let (listings, verdicts) = tokio::task::spawn_blocking(move || {
             let v = scorer.score(&listings);

@@ -10,7 +10,7 @@ use soi_model::{Envelope, Kind, Scored, Seller};
 use soi_store::{Store, StoreError};
 
 use crate::stage::{run_stage, BatchHandler, BatchOutcome};
-use crate::{dead_letter, BatchOptions, PipelineError, StageReport};
+use crate::{parse_or_dead_letter, BatchOptions, PipelineError, StageReport};
 
 /// Stores scored listings (listing, verdict and embedded seller in one step) until `verdicts` ends.
 pub async fn run_scored_sink(
@@ -83,17 +83,14 @@ impl<T: Sinkable> BatchHandler for SinkHandler<T> {
         publisher: &dyn Publisher,
     ) -> Result<BatchOutcome, PipelineError> {
         let mut out = BatchOutcome::default();
-        let mut rows = Vec::with_capacity(batch.len());
-        for d in batch {
-            match Envelope::<T>::from_bytes(&d.message.payload, self.kind) {
-                Ok(env) => rows.push(env.body),
-                Err(e) => {
-                    let why = format!("{:?} message: {e}", self.kind).to_lowercase();
-                    dead_letter(publisher, self.stage, d, &why).await?;
-                    out.dead_lettered += 1;
-                }
-            }
-        }
+        let kind = self.kind;
+        let (rows, dead_lettered) = parse_or_dead_letter(publisher, self.stage, batch, |d| {
+            Envelope::<T>::from_bytes(&d.message.payload, kind)
+                .map(|env| env.body)
+                .map_err(|e| format!("{kind:?} message: {e}").to_lowercase())
+        })
+        .await?;
+        out.dead_lettered = dead_lettered;
         publisher.flush().await?;
         out.processed = rows.len() as u64;
         out.changed = T::write(self.store.as_ref(), rows).await? as u64;

@@ -22,7 +22,7 @@ fn r4(x: f64) -> f64 {
 }
 
 /// Precision, recall, F1 of class `c`.
-fn prf(pred: &[usize], gold: &[usize], c: usize) -> (f64, f64, f64) {
+pub fn prf(pred: &[usize], gold: &[usize], c: usize) -> (f64, f64, f64) {
     let tp = pred
         .iter()
         .zip(gold)

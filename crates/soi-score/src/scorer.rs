@@ -10,7 +10,7 @@ use soi_model::{Listing, Verdict};
 use crate::config::ScoringConfig;
 use crate::fusion::fuse;
 use crate::signals::{self, BatchContext, Blocklist, FieldText, Hit};
-use crate::tier::{HeadProbs, SecondTier, TextTier};
+use crate::tier::{HeadProbs, SecondTier, TextTier, LISTING_HEADS};
 use crate::Scorer;
 
 /// Signals + fast tier + optional second tier, fused into one risk.
@@ -358,13 +358,15 @@ impl Scorer for SoiScorer {
                     .map(|&i| Self::listing_text(&listings[i]))
                     .collect();
                 let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-                // Only the heads read on the listing's text (see `LISTING_HEADS`).
+                // Only the heads read on the listing's text.
                 let fast: Vec<HeadProbs> = idx
                     .iter()
-                    .map(|&i| HeadProbs {
-                        scam: parts[i].heads.scam,
-                        misleading_claim: parts[i].heads.misleading_claim,
-                        ..Default::default()
+                    .map(|&i| {
+                        let mut h = HeadProbs::default();
+                        for head in LISTING_HEADS {
+                            h.set(head, parts[i].heads.get(head));
+                        }
+                        h
                     })
                     .collect();
                 let answers = second.predict_batch(&refs, &fast);

@@ -24,6 +24,17 @@ impl HeadProbs {
         }
     }
 
+    /// Sets a binary head by name (unknown names are ignored).
+    pub fn set(&mut self, head: &str, p: Option<f64>) {
+        match head {
+            "scam" => self.scam = p,
+            "misleading_claim" => self.misleading_claim = p,
+            "review_spam" => self.review_spam = p,
+            "deceptive_review" => self.deceptive_review = p,
+            _ => {}
+        }
+    }
+
     /// Overwrites the heads `other` has.
     pub fn merge(&mut self, other: &HeadProbs) {
         self.scam = other.scam.or(self.scam);

@@ -85,11 +85,7 @@ async fn encoder(a: EncoderArgs) -> anyhow::Result<ExitCode> {
         "candle" => soi_encoder::bench::Engine::Candle,
         o => anyhow::bail!("unknown engine `{o}` (soi, candle)"),
     };
-    let dir = match a.model_dir {
-        Some(d) => d,
-        None => soi_encoder::paths::default_model_dir()
-            .context("no encoder folder: pass --model-dir or set SOI_ENCODER_DIR")?,
-    };
+    let dir = super::train::checkpoint_dir(a.model_dir.as_deref())?;
     let texts = read_texts(&a.input, a.limit)?;
     let min = Duration::from_secs_f64(a.seconds.max(0.1));
     let (threads, bt) = (a.threads, a.batch_tokens);

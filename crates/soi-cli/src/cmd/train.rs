@@ -53,14 +53,18 @@ pub fn load_encoder(
     Ok((enc, heads))
 }
 
+/// The encoder checkpoint folder: `dir`, else the default (SOI_ENCODER_DIR or the fetched one).
+pub fn checkpoint_dir(dir: Option<&Path>) -> anyhow::Result<PathBuf> {
+    match dir {
+        Some(d) => Ok(d.to_path_buf()),
+        None => soi_encoder::paths::default_model_dir()
+            .context("no encoder folder: pass --encoder-dir or set SOI_ENCODER_DIR"),
+    }
+}
+
 /// The encoder checkpoint at `dir` or the default one.
 pub fn load_checkpoint(dir: Option<&Path>, threads: usize) -> anyhow::Result<soi_encoder::Encoder> {
-    let dir = match dir {
-        Some(d) => d.to_path_buf(),
-        None => soi_encoder::paths::default_model_dir()
-            .context("no encoder folder: pass --encoder-dir or set SOI_ENCODER_DIR")?,
-    };
-    Ok(soi_encoder::Encoder::load(&dir, threads)?)
+    Ok(soi_encoder::Encoder::load(&checkpoint_dir(dir)?, threads)?)
 }
 
 pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
