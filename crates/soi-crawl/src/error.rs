@@ -49,12 +49,9 @@ pub enum EvidenceError {
         #[source]
         source: std::io::Error,
     },
-    #[error("evidence record in {path} line {line} is not valid: {why}")]
-    Record {
-        path: PathBuf,
-        line: usize,
-        why: String,
-    },
+    /// A stored body whose bytes do not hash to its name (a torn write, a damaged disk).
+    #[error("evidence body {path} is corrupt: it holds {why}")]
+    Corrupt { path: PathBuf, why: String },
 }
 
 /// Why a whole crawl could not run (single page failures are in the report instead).

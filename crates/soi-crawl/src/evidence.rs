@@ -3,8 +3,16 @@
 //!
 //! Layout under the folder: `bodies/ab/abcdef...` (the body, named by its sha256) and
 //! `records.jsonl` (one [`EvidenceRecord`] per fetch, appended). A listing's `evidence_sha256`
-//! names its body; the log says when and where it was seen. Bodies are written to a temporary
-//! file and renamed, so a crash never leaves half a body under a hash name.
+//! names its body; the log says when and where it was seen.
+//!
+//! Why it is careful on disk: evidence must stand up later, and a power cut must not leave an
+//! empty or half file that counts as "present" forever. Bodies are written to a temporary file,
+//! fsynced, renamed into place and the folder fsynced; every read checks the body's length and
+//! sha256 against its name, and a body that does not match is reported as
+//! [`EvidenceError::Corrupt`] and rewritten by the next capture of the same content. Pages can
+//! hold personal data (seller names, phone numbers), so files are created 0600 and folders 0700
+//! (at creation, on Unix). A torn last line in the log (a crash mid-append) skips that one record
+//! with a warning.
 
 use std::fs::{self, OpenOptions};
 use std::io::{BufRead, BufReader, Write};
@@ -52,7 +60,7 @@ impl EvidenceStore {
     pub fn open(dir: impl Into<PathBuf>) -> Result<EvidenceStore, EvidenceError> {
         let dir = dir.into();
         let bodies = dir.join("bodies");
-        fs::create_dir_all(&bodies).map_err(io(&bodies))?;
+        private_dirs(&bodies)?;
         Ok(EvidenceStore {
             dir,
             log: Mutex::new(()),
@@ -79,12 +87,13 @@ impl EvidenceStore {
     ) -> Result<EvidenceRecord, EvidenceError> {
         let sha = sha256_hex(body);
         let path = self.body_path(&sha);
-        if !path.exists() {
-            let parent = path.parent().unwrap_or(&self.dir);
-            fs::create_dir_all(parent).map_err(io(parent))?;
-            let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-            fs::write(&tmp, body).map_err(io(&tmp))?;
-            fs::rename(&tmp, &path).map_err(io(&path))?;
+        let stored = fs::metadata(&path).is_ok_and(|m| m.len() == body.len() as u64)
+            && self.body(&sha).is_ok();
+        if !stored {
+            if path.exists() {
+                tracing::warn!(path = %path.display(), "evidence body was corrupt; rewriting it");
+            }
+            write_durably(&path, body)?;
         }
         let rec = EvidenceRecord {
             sha256: sha,
@@ -120,26 +129,35 @@ impl EvidenceStore {
     }
 
     fn append(&self, rec: &EvidenceRecord) -> Result<(), EvidenceError> {
-        let line = serde_json::to_string(rec).unwrap_or_default();
+        let mut line = serde_json::to_vec(rec).unwrap_or_default();
+        line.push(b'\n');
         let log = self.dir.join("records.jsonl");
         let _guard = self.log.lock().unwrap_or_else(|p| p.into_inner());
-        let mut f = OpenOptions::new()
-            .create(true)
-            .append(true)
+        let mut f = private_file(OpenOptions::new().create(true).append(true))
             .open(&log)
             .map_err(io(&log))?;
-        writeln!(f, "{line}").map_err(io(&log))
+        // One write per record, so a crash tears at most the last line.
+        f.write_all(&line).map_err(io(&log))
     }
 
-    /// Whether a body with this sha256 is stored.
+    /// Whether a sound body with this sha256 is stored (present, and its bytes hash to `sha`).
     pub fn has(&self, sha: &str) -> bool {
-        !sha.is_empty() && self.body_path(sha).is_file()
+        !sha.is_empty() && self.body(sha).is_ok()
     }
 
-    /// The stored body with this sha256.
+    /// The stored body with this sha256; [`EvidenceError::Corrupt`] when the file's bytes do not
+    /// hash to `sha` (a torn or damaged write).
     pub fn body(&self, sha: &str) -> Result<Vec<u8>, EvidenceError> {
         let path = self.body_path(sha);
-        fs::read(&path).map_err(io(&path))
+        let bytes = fs::read(&path).map_err(io(&path))?;
+        let actual = sha256_hex(&bytes);
+        if actual != sha {
+            return Err(EvidenceError::Corrupt {
+                path,
+                why: format!("{} bytes whose sha256 is {actual}", bytes.len()),
+            });
+        }
+        Ok(bytes)
     }
 
     /// Every fetch logged, oldest first.
@@ -151,19 +169,57 @@ impl EvidenceStore {
             Err(e) => return Err(io(&log)(e)),
         };
         let mut out = vec![];
-        for (i, line) in BufReader::new(f).lines().enumerate() {
+        for (i, line) in BufReader::new(f).split(b'\n').enumerate() {
             let line = line.map_err(io(&log))?;
-            if line.trim().is_empty() {
+            if line.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
-            out.push(
-                serde_json::from_str(&line).map_err(|e| EvidenceError::Record {
-                    path: log.clone(),
-                    line: i + 1,
-                    why: e.to_string(),
-                })?,
-            );
+            match serde_json::from_slice(&line) {
+                Ok(rec) => out.push(rec),
+                Err(e) => tracing::warn!(
+                    log = %log.display(),
+                    line = i + 1,
+                    error = %e,
+                    "evidence record is torn or invalid; skipping it"
+                ),
+            }
         }
         Ok(out)
     }
+}
+
+/// Creates `dir` and its missing parents, each 0700 on Unix.
+fn private_dirs(dir: &Path) -> Result<(), EvidenceError> {
+    let mut b = fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
+    b.create(dir).map_err(io(dir))
+}
+
+/// `o`, creating files 0600 on Unix.
+fn private_file(o: &mut OpenOptions) -> &mut OpenOptions {
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(o, 0o600);
+    o
+}
+
+/// Writes `body` to `path` so that after a crash `path` is either absent or complete: a
+/// temporary file, fsynced, renamed into place, then the folder fsynced.
+fn write_durably(path: &Path, body: &[u8]) -> Result<(), EvidenceError> {
+    let parent = path.parent().unwrap_or(Path::new("."));
+    private_dirs(parent)?;
+    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+    let mut f = private_file(OpenOptions::new().write(true).create(true).truncate(true))
+        .open(&tmp)
+        .map_err(io(&tmp))?;
+    f.write_all(body).map_err(io(&tmp))?;
+    f.sync_all().map_err(io(&tmp))?;
+    drop(f);
+    fs::rename(&tmp, path).map_err(io(path))?;
+    #[cfg(unix)]
+    fs::File::open(parent)
+        .and_then(|d| d.sync_all())
+        .map_err(io(parent))?;
+    Ok(())
 }

@@ -12,7 +12,11 @@
 //! - **Polite by construction.** robots.txt per host with our own user agent, a per-host rate
 //!   limit and concurrency cap, retries with exponential backoff and jitter, `Retry-After` on
 //!   429/503, conditional GET, timeouts, a body-size cap, a page budget, URL canonicalisation,
-//!   redirects kept inside allowed hosts and private addresses refused unless allowed.
+//!   redirects followed hop by hop (each kept inside allowed hosts and checked against
+//!   robots.txt), private and special-purpose addresses refused unless allowed, no proxy from
+//!   the environment, and a cap on items per page.
+//! - **Nothing accepted is lost.** The crawl state is saved only after the bus flushed; a
+//!   message the bus refuses is reported and its page sent again by the next crawl.
 //! - **Evidence that stands up later.** Every fetched page is stored byte for byte,
 //!   content-addressed by sha256 ([`EvidenceStore`]); each listing carries the hash of the page it
 //!   came from; [`warc::export`] writes the store as WARC 1.1 for standard tools.

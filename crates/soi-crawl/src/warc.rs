@@ -5,7 +5,8 @@
 //!
 //! The crawler stores bodies after transfer decoding, so `Content-Encoding`/`Transfer-Encoding`
 //! are dropped and `Content-Length` is set to the stored body's length; digests are sha256 over
-//! exactly the bytes written.
+//! exactly the bytes written (computed here, never copied from the log). A body that is missing
+//! or fails its check is left out with a warning rather than exported under a false digest.
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -53,7 +54,13 @@ pub fn export(store: &EvidenceStore, out: &mut dyn Write) -> Result<usize, Evide
         first_seen
             .entry(rec.sha256.clone())
             .or_insert_with(|| (rec.url.clone(), date.clone()));
-        let body = store.body(&rec.sha256)?;
+        let body = match store.body(&rec.sha256) {
+            Ok(b) => b,
+            Err(e) => {
+                tracing::warn!(url = %rec.url, error = %e, "evidence body unusable; record left out of the WARC");
+                continue;
+            }
+        };
         let mut block = format!("HTTP/1.1 {} {}\r\n", rec.status, reason(rec.status)).into_bytes();
         push_headers(&mut block, &rec.headers);
         block.extend_from_slice(format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes());
@@ -66,7 +73,10 @@ pub fn export(store: &EvidenceStore, out: &mut dyn Write) -> Result<usize, Evide
                 ("WARC-Date", date),
                 ("WARC-Target-URI", rec.url.clone()),
                 ("Content-Type", "application/http;msgtype=response".into()),
-                ("WARC-Payload-Digest", format!("sha256:{}", rec.sha256)),
+                (
+                    "WARC-Payload-Digest",
+                    format!("sha256:{}", hex::encode(Sha256::digest(&body))),
+                ),
                 (
                     "WARC-Block-Digest",
                     format!("sha256:{}", hex::encode(Sha256::digest(&block))),

@@ -174,6 +174,50 @@ async fn redirects_out_of_bounds_are_refused() {
     assert!(loops <= 4, "{loops} requests in a redirect loop");
 }
 
+/// Every redirect hop is checked against robots.txt: a listing URL that redirects into a
+/// disallowed path is not fetched there.
+#[tokio::test]
+async fn robots_txt_is_checked_again_after_each_redirect() {
+    let (srv, hits) = site(|p, _| {
+        let to = |loc: &'static str| {
+            let mut r = reply(StatusCode::MOVED_PERMANENTLY, "text/plain", "");
+            r.headers_mut()
+                .insert(LOCATION, HeaderValue::from_static(loc));
+            r
+        };
+        match p {
+            "/robots.txt" => reply(
+                StatusCode::OK,
+                "text/plain",
+                "User-agent: *\nDisallow: /private/\n",
+            ),
+            "/index.html" => html(&index_page(&["/listings/1.html", "/listings/2.html"])),
+            "/listings/1.html" => to("/private/1.html"),
+            "/listings/2.html" => to("/listings/2b.html"),
+            _ => html(&product_page(p, "Ví da", "300k")),
+        }
+    })
+    .await;
+    let state = tempfile::tempdir().unwrap();
+    let (report, bus) = run(&config(""), &srv.base_url(), state.path()).await;
+    let paths: Vec<String> = hits.lock().unwrap().iter().map(|h| h.1.clone()).collect();
+    assert!(
+        !paths.iter().any(|p| p.starts_with("/private")),
+        "{paths:?}"
+    );
+    assert_eq!(report.robots_blocked, 1, "{report:?}");
+    assert!(
+        report.errors[0].message.contains("/private/1.html"),
+        "{report:?}"
+    );
+    let ids: Vec<String> = bus.listings().into_iter().map(|l| l.id).collect();
+    assert_eq!(
+        ids,
+        ["/listings/2b.html"],
+        "a redirect inside the rules is followed"
+    );
+}
+
 #[tokio::test]
 async fn malformed_truncated_and_huge_pages_are_reported_and_the_crawl_goes_on() {
     let huge = format!("<html><body>{}</body></html>", "x".repeat(200_000));

@@ -79,3 +79,33 @@ fn problems_name_file_line_and_what_is_wrong() {
         "{problems:#?}"
     );
 }
+
+#[test]
+fn huge_durations_and_a_zero_item_cap_are_config_errors() {
+    for (line, expected) in [
+        (
+            "timeout_secs = 9223372036854775807",
+            "limits.timeout_secs = 9223372036854775807 is more than the most allowed, 3600",
+        ),
+        (
+            "backoff_ms = 9223372036854775807",
+            "limits.backoff_ms = 9223372036854775807 is more than",
+        ),
+        (
+            "max_retry_after_secs = 9223372036854775807",
+            "limits.max_retry_after_secs = 9223372036854775807 is more than",
+        ),
+        (
+            "max_items_per_page = 0",
+            "limits.max_items_per_page must be at least 1",
+        ),
+    ] {
+        let text = format!(
+            "id = \"t\"\ncountry = \"VN\"\nseeds = [\"https://x.vn/\"]\n[limits]\n{line}\n"
+        );
+        let err = soi_crawl::MarketplaceConfig::parse(&text, std::path::Path::new("t.toml"))
+            .expect_err(line);
+        assert!(err.to_string().contains(expected), "{line}: {err}");
+        assert_eq!(err.line, Some(5), "{err}");
+    }
+}

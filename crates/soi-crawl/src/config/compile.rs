@@ -178,10 +178,24 @@ fn check_basics(c: &MarketplaceConfig, p: &mut Vec<Problem>) {
         (l.max_pages as u64, "max_pages"),
         (l.timeout_secs, "timeout_secs"),
         (l.max_body_bytes, "max_body_bytes"),
+        (l.max_items_per_page as u64, "max_items_per_page"),
     ] {
         if v == 0 {
             p.push((
                 format!("limits.{name} must be at least 1"),
+                Some(name.into()),
+            ));
+        }
+    }
+    // Durations beyond these are typos or hostile, and would overflow time arithmetic.
+    for (v, most, name) in [
+        (l.timeout_secs, 3_600, "timeout_secs"),
+        (l.backoff_ms, 3_600_000, "backoff_ms"),
+        (l.max_retry_after_secs, 86_400, "max_retry_after_secs"),
+    ] {
+        if v > most {
+            p.push((
+                format!("limits.{name} = {v} is more than the most allowed, {most}"),
                 Some(name.into()),
             ));
         }

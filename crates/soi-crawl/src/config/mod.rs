@@ -130,6 +130,10 @@ pub struct Limits {
     /// Obey robots.txt (on unless a test or an operator with permission turns it off).
     #[serde(default = "yes")]
     pub robots: bool,
+    /// Most listings (and, apart, most sellers) read from one page or API answer; a hostile
+    /// page with a million cards is cut here, the excess counted in the report and warned.
+    #[serde(default = "d_max_items")]
+    pub max_items_per_page: usize,
 }
 
 impl Default for Limits {
@@ -146,6 +150,7 @@ impl Default for Limits {
             max_retry_after_secs: d_retry_after(),
             allow_private: false,
             robots: true,
+            max_items_per_page: d_max_items(),
         }
     }
 }
@@ -179,6 +184,9 @@ fn d_backoff() -> u64 {
 }
 fn d_retry_after() -> u64 {
     120
+}
+fn d_max_items() -> usize {
+    500
 }
 
 /// How listings and sellers are read from pages.

@@ -51,9 +51,21 @@ impl Run<'_> {
                     break;
                 }
             };
-            let items = extract::api::page_items(&doc, api);
+            let mut items = extract::api::page_items(&doc, api);
             if items.is_empty() {
                 break;
+            }
+            let cap = cfg.limits.max_items_per_page;
+            if items.len() > cap {
+                let n = items.len() - cap;
+                items.truncate(cap);
+                if fresh {
+                    self.problem(
+                        &url,
+                        format!("API `{}`: {n} items over the cap of {cap} per page (limits.max_items_per_page) left out", api.name),
+                    );
+                    self.over_cap(&url, n);
+                }
             }
             if !fresh {
                 self.tick();
@@ -81,7 +93,8 @@ impl Run<'_> {
             for p in problems {
                 self.problem(&url, format!("API `{}`: {p}", api.name));
             }
-            self.emit(listings, sellers, &sha, f.fetched_at).await?;
+            self.emit(&url, listings, sellers, &sha, f.fetched_at)
+                .await?;
             self.tick();
         }
         Ok(())

@@ -8,6 +8,7 @@ mod sitemap;
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde::Serialize;
@@ -94,13 +95,21 @@ pub struct CrawlReport {
     pub errors: Vec<PageIssue>,
     /// Pages fetched whose content had problems (malformed JSON-LD, no product found).
     pub problems: Vec<PageIssue>,
+    /// Listings and sellers the bus refused one by one (a message too large for Kafka): `url`
+    /// is the listing's (or its page's) URL. Their page is not remembered as sent, so the next
+    /// crawl tries them again.
+    pub publish_failures: Vec<PageIssue>,
+    /// Listings and sellers left out because a page or API answer held more than
+    /// `limits.max_items_per_page` (each such page is also in `problems`).
+    pub items_over_cap: usize,
 }
 
 /// The progress callback.
 pub type ProgressFn<'a> = &'a (dyn Fn(CrawlProgress) + Send + Sync);
 
 struct Run<'a> {
-    c: Compiled,
+    /// Shared with the blocking threads that extract pages.
+    c: Arc<Compiled>,
     base: String,
     publisher: &'a dyn Publisher,
     evidence: &'a EvidenceStore,
@@ -117,8 +126,10 @@ struct Run<'a> {
     queue_len: usize,
 }
 
-/// Crawls one marketplace. Pages that fail are recorded in the report and the crawl goes on;
-/// only a bad config, an unusable client, a closed bus or an unwritable store end it early.
+/// Crawls one marketplace. Pages that fail, and messages the bus refuses one by one, are
+/// recorded in the report and the crawl goes on; only a bad config, an unusable client, a closed
+/// bus, a failed flush or an unwritable store end it early (and then the crawl state is not
+/// saved).
 pub async fn crawl(
     config: &MarketplaceConfig,
     opts: &CrawlOptions,
@@ -159,6 +170,16 @@ pub async fn crawl(
         allowed.insert(h);
     }
     let l = &config.limits;
+    if let Some(r) = opts.requests_per_second {
+        if !(r.is_finite() && r > 0.0) {
+            return Err(ConfigError {
+                file: config.file(),
+                line: None,
+                problem: format!("requests per second must be a positive number, not {r}"),
+            }
+            .into());
+        }
+    }
     let settings = FetchSettings {
         user_agent: opts
             .user_agent
@@ -180,7 +201,7 @@ pub async fn crawl(
     let mut run = Run {
         budget: opts.max_pages.unwrap_or(l.max_pages),
         emit_unchanged: opts.emit_unchanged,
-        c,
+        c: Arc::new(c),
         base,
         publisher,
         evidence,
@@ -207,8 +228,10 @@ pub async fn crawl(
     for api in &config.api {
         run.api(&fetcher, api).await?;
     }
-    run.state.save()?;
+    // Only what the bus has accepted may be remembered as sent: a failed flush leaves the
+    // state as it was, so the next crawl emits these pages again.
     publisher.flush().await?;
+    run.state.save()?;
     run.tick();
     tracing::info!(
         marketplace = %config.id,
@@ -318,6 +341,14 @@ impl Run<'_> {
         ))
     }
 
+    /// Counts and reports `n` items of the page at `url` left out by the per-page cap.
+    fn over_cap(&mut self, url: &Url, n: usize) {
+        if n > 0 {
+            self.report.items_over_cap += n;
+            tracing::warn!(%url, left_out = n, cap = self.c.config.limits.max_items_per_page, "page holds more items than the cap");
+        }
+    }
+
     fn problem(&mut self, url: &Url, message: String) {
         tracing::warn!(%url, %message, "page problem");
         self.report.problems.push(PageIssue {
@@ -336,8 +367,12 @@ impl Run<'_> {
                 .any(|res| res.iter().any(|r| r.is_match(&pq)))
     }
 
+    /// Publishes one page's sellers and listings. A message the bus refuses is recorded and the
+    /// page (`page`, its state key) is forgotten so the next crawl sends it again; a closed bus
+    /// ends the crawl.
     async fn emit(
         &mut self,
+        page: &Url,
         listings: Vec<Listing>,
         sellers: Vec<Seller>,
         sha: &str,
@@ -345,14 +380,13 @@ impl Run<'_> {
     ) -> Result<(), CrawlError> {
         for s in sellers {
             let key = s.key();
-            self.publisher
-                .publish(
-                    TOPIC_SELLERS,
-                    &key,
-                    Envelope::new(Kind::Seller, key.clone(), s.clone()).to_bytes(),
-                )
-                .await?;
-            self.report.sellers += 1;
+            let bytes = Envelope::new(Kind::Seller, key.clone(), s.clone()).to_bytes();
+            if self
+                .send(page, page.as_str(), TOPIC_SELLERS, &key, bytes)
+                .await?
+            {
+                self.report.sellers += 1;
+            }
             self.sellers.insert(key, s);
         }
         for mut l in listings {
@@ -373,15 +407,38 @@ impl Run<'_> {
                 continue;
             }
             let key = l.key();
-            self.publisher
-                .publish(
-                    TOPIC_LISTINGS,
-                    &key,
-                    Envelope::new(Kind::Listing, key.clone(), l).to_bytes(),
-                )
-                .await?;
-            self.report.listings += 1;
+            let url = l.url.clone().unwrap_or_else(|| page.to_string());
+            let bytes = Envelope::new(Kind::Listing, key.clone(), l).to_bytes();
+            if self.send(page, &url, TOPIC_LISTINGS, &key, bytes).await? {
+                self.report.listings += 1;
+            }
         }
         Ok(())
+    }
+
+    /// Publishes one message: `Ok(true)` when sent, `Ok(false)` when the bus refused this one
+    /// message (recorded, page forgotten), `Err` when the bus is closed.
+    async fn send(
+        &mut self,
+        page: &Url,
+        url: &str,
+        topic: &str,
+        key: &str,
+        bytes: Vec<u8>,
+    ) -> Result<bool, CrawlError> {
+        match self.publisher.publish(topic, key, bytes).await {
+            Ok(()) => Ok(true),
+            Err(e @ soi_bus::BusError::Closed(_)) => Err(e.into()),
+            Err(e) => {
+                tracing::warn!(%url, %key, error = %e, "bus refused a message; the crawl goes on");
+                self.report.publish_failures.push(PageIssue {
+                    url: url.to_string(),
+                    message: format!("{topic} `{key}` not published: {e}"),
+                });
+                let state_key = self.state_key(page);
+                self.state.pages.remove(&state_key);
+                Ok(false)
+            }
+        }
     }
 }

@@ -57,8 +57,21 @@ impl Run<'_> {
                     }
                     let (sha, fresh, body) = self.settle(&url, &f)?;
                     let role = extract::role(&self.c, &url);
-                    let html = extract::charset::decode(&body, f.content_type());
-                    let page = extract::extract_page(&self.c, &f.url, &html, role);
+                    // Parsing a big page takes a while: off the async workers.
+                    let (c, at, ct) = (self.c.clone(), f.url.clone(), f.content_type().to_string());
+                    let page = match tokio::task::spawn_blocking(move || {
+                        let html = extract::charset::decode(&body, &ct);
+                        extract::extract_page(&c, &at, &html, role)
+                    })
+                    .await
+                    {
+                        Ok(page) => page,
+                        Err(e) => {
+                            self.problem(&url, format!("extraction failed: {e}"));
+                            self.tick();
+                            continue;
+                        }
+                    };
                     for link in &page.links {
                         let u = self.canonical(&link.url);
                         if fetcher.check(&u).is_err() || !self.follow(&u, link.rel_next) {
@@ -75,7 +88,8 @@ impl Run<'_> {
                         for p in page.problems {
                             self.problem(&url, p);
                         }
-                        self.emit(page.listings, page.sellers, &sha, f.fetched_at)
+                        self.over_cap(&url, page.over_cap);
+                        self.emit(&url, page.listings, page.sellers, &sha, f.fetched_at)
                             .await?;
                     }
                 }

@@ -2,14 +2,16 @@
 //!
 //! Generic first: schema.org JSON-LD, then microdata, then OpenGraph (only when neither gave a
 //! product). A marketplace's CSS rules then fill fields the generic pass left empty, or, with a
-//! `container`, read many listing cards from a list page. Extraction is synchronous and owns no
-//! parsed document after it returns, so the crawl future stays `Send`.
+//! `container`, read many listing cards from a list page. Records are merged by id and capped per
+//! page ([`merge`]). Extraction is synchronous and owns no parsed document after it returns; the
+//! crawl runs it on a blocking thread so a big page does not stall the runtime.
 
 pub mod api;
 pub mod charset;
 mod css;
 mod jsonld;
 mod links;
+pub mod merge;
 mod microdata;
 mod opengraph;
 pub mod schema;
@@ -23,6 +25,7 @@ use soi_model::{Listing, Seller};
 use url::Url;
 
 pub use links::Link;
+use merge::Merged;
 
 use crate::config::Compiled;
 use schema::{id_from_url, listing_from_product, seller_from, PRODUCT_TYPES, SELLER_TYPES};
@@ -74,6 +77,8 @@ pub struct PageExtract {
     /// Things wrong with the page that did not stop extraction (malformed JSON-LD, a listing page
     /// without a product).
     pub problems: Vec<String>,
+    /// Listings and sellers over `limits.max_items_per_page`, left out.
+    pub over_cap: usize,
 }
 
 /// The role of a page by its URL.
@@ -98,7 +103,8 @@ pub fn path_query(url: &Url) -> String {
     }
 }
 
-/// Reads one HTML page.
+/// Reads one HTML page, keeping at most `limits.max_items_per_page` listings and as many
+/// sellers.
 pub fn extract_page(c: &Compiled, page_url: &Url, html: &str, role: PageRole) -> PageExtract {
     let doc = Html::parse_document(html);
     let cfg = &c.config;
@@ -108,14 +114,16 @@ pub fn extract_page(c: &Compiled, page_url: &Url, html: &str, role: PageRole) ->
         currency: cfg.currency.as_deref(),
         page_url,
     };
-    let mut out = PageExtract {
-        links: links::links(&doc, page_url),
-        ..Default::default()
+    let cap = cfg.limits.max_items_per_page;
+    let mut found = Found {
+        listings: Merged::new(cap),
+        sellers: Merged::new(cap),
+        problems: vec![],
     };
     // A page that is neither a listing nor a seller page (a list page read by CSS cards) has
     // nothing the generic pass would keep.
     if cfg.extract.generic && (role.listing || role.seller) {
-        generic(&doc, &ctx, role, &mut out);
+        generic(&doc, &ctx, role, &mut found);
     }
     let pq = path_query(page_url);
     if let Some(rules) = &c.listing_css {
@@ -127,8 +135,8 @@ pub fn extract_page(c: &Compiled, page_url: &Url, html: &str, role: PageRole) ->
         if applies {
             for rec in css::records(&doc, rules) {
                 match listing_from_fields(&rec, &ctx) {
-                    Ok(l) => merge_listing(&mut out.listings, l, rules.container.is_none()),
-                    Err(e) => out.problems.push(e),
+                    Ok(l) => found.listings.listing(l, rules.container.is_none()),
+                    Err(e) => found.problems.push(e),
                 }
             }
         }
@@ -137,19 +145,40 @@ pub fn extract_page(c: &Compiled, page_url: &Url, html: &str, role: PageRole) ->
         if role.seller {
             for rec in css::records(&doc, rules) {
                 match seller_from_fields(&rec, &ctx) {
-                    Ok(s) => merge_seller(&mut out.sellers, s),
-                    Err(e) => out.problems.push(e),
+                    Ok(s) => found.sellers.seller(s),
+                    Err(e) => found.problems.push(e),
                 }
             }
         }
     }
-    if role.listing && !c.listing.is_empty() && out.listings.is_empty() {
-        out.problems.push("listing page without any product".into());
+    if role.listing && !c.listing.is_empty() && found.listings.is_empty() {
+        found
+            .problems
+            .push("listing page without any product".into());
     }
-    out
+    let over_cap = found.listings.dropped + found.sellers.dropped;
+    if over_cap > 0 {
+        found.problems.push(format!(
+            "{over_cap} listings or sellers over the cap of {cap} per page (limits.max_items_per_page) left out"
+        ));
+    }
+    PageExtract {
+        links: links::links(&doc, page_url),
+        listings: found.listings.into_items(),
+        sellers: found.sellers.into_items(),
+        problems: found.problems,
+        over_cap,
+    }
 }
 
-fn generic(doc: &Html, ctx: &Ctx, role: PageRole, out: &mut PageExtract) {
+/// What the passes over one page collect.
+struct Found {
+    listings: Merged<Listing>,
+    sellers: Merged<Seller>,
+    problems: Vec<String>,
+}
+
+fn generic(doc: &Html, ctx: &Ctx, role: PageRole, out: &mut Found) {
     let (mut nodes, problems) = jsonld::nodes(doc);
     out.problems.extend(problems);
     let has_product = |ns: &[Value]| ns.iter().any(|n| is_a(n, PRODUCT_TYPES));
@@ -163,62 +192,14 @@ fn generic(doc: &Html, ctx: &Ctx, role: PageRole, out: &mut PageExtract) {
     for n in &nodes {
         if role.listing && is_a(n, PRODUCT_TYPES) {
             match listing_from_product(n, ctx) {
-                Ok(l) => merge_listing(&mut out.listings, l, false),
+                Ok(l) => out.listings.listing(l, false),
                 Err(e) => out.problems.push(e),
             }
         } else if role.seller && is_a(n, SELLER_TYPES) {
             match seller_from(n, ctx) {
-                Ok(s) => merge_seller(&mut out.sellers, s),
+                Ok(s) => out.sellers.seller(s),
                 Err(e) => out.problems.push(e),
             }
-        }
-    }
-}
-
-/// Adds `l`, or fills the gaps of the listing already there with the same id (or of the first
-/// one, when `into_first` says the rules describe the page's one product).
-fn merge_listing(list: &mut Vec<Listing>, l: Listing, into_first: bool) {
-    let pos = list
-        .iter()
-        .position(|x| x.id == l.id)
-        .or(if into_first && !list.is_empty() {
-            Some(0)
-        } else {
-            None
-        });
-    let Some(i) = pos else {
-        list.push(l);
-        return;
-    };
-    let x = &mut list[i];
-    x.url = x.url.take().or(l.url);
-    x.description = x.description.take().or(l.description);
-    if x.price.is_none() {
-        x.price = l.price;
-        x.currency = x.currency.take().or(l.currency);
-    }
-    x.category = x.category.take().or(l.category);
-    x.images_count = x.images_count.or(l.images_count);
-    x.seller = x.seller.take().or(l.seller);
-    if x.reviews.is_empty() {
-        x.reviews = l.reviews;
-    }
-}
-
-fn merge_seller(list: &mut Vec<Seller>, s: Seller) {
-    match list.iter_mut().find(|x| x.id == s.id) {
-        None => list.push(s),
-        Some(x) => {
-            x.name = x.name.take().or(s.name);
-            x.country = x.country.take().or(s.country);
-            x.ship_from = x.ship_from.take().or(s.ship_from);
-            x.joined_at = x.joined_at.or(s.joined_at);
-            x.rating = x.rating.or(s.rating);
-            x.rating_count = x.rating_count.or(s.rating_count);
-            x.followers = x.followers.or(s.followers);
-            x.official |= s.official;
-            x.verified |= s.verified;
-            x.cross_border |= s.cross_border;
         }
     }
 }

@@ -1,4 +1,9 @@
 //! The fetcher: one reqwest client per crawl with the marketplace's limits built in.
+//!
+//! Redirects are followed here, not by reqwest, so that every hop is checked like a first
+//! request: allowed hosts, private addresses and the robots.txt of the hop's host. The client
+//! ignores proxy settings from the environment (`HTTP_PROXY`), so pages and their evidence
+//! come straight from the marketplace.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
@@ -6,7 +11,7 @@ use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
 use reqwest::header::{
-    HeaderMap, ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED, RETRY_AFTER,
+    HeaderMap, ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED, LOCATION, RETRY_AFTER,
 };
 use reqwest::{redirect, StatusCode};
 use url::Url;
@@ -76,26 +81,10 @@ pub struct Fetcher {
 
 impl Fetcher {
     pub fn new(s: FetchSettings) -> Result<Fetcher, CrawlError> {
-        let allowed = s.allowed_hosts.clone();
-        let max_redirects = s.max_redirects;
-        let allow_private = s.allow_private;
-        let policy = redirect::Policy::custom(move |attempt| {
-            if attempt.previous().len() > max_redirects {
-                return attempt.error(format!("more than {max_redirects} redirects"));
-            }
-            let url = attempt.url().clone();
-            let host = url.host_str().unwrap_or("").to_string();
-            if !host_allowed(&allowed, &host) {
-                return attempt.error(format!("redirect to `{url}` leaves the allowed hosts"));
-            }
-            if !allow_private && literal_private(&url) {
-                return attempt.error(format!("redirect to private address `{url}`"));
-            }
-            attempt.follow()
-        });
         let mut b = reqwest::Client::builder()
             .user_agent(s.user_agent.clone())
-            .redirect(policy)
+            .redirect(redirect::Policy::none())
+            .no_proxy()
             .timeout(s.timeout)
             .connect_timeout(s.timeout.min(Duration::from_secs(10)))
             .gzip(true);
@@ -143,20 +132,48 @@ impl Fetcher {
             .to_ascii_lowercase()
     }
 
-    /// GETs `url` politely; a conditional GET when validators are given.
+    /// GETs `url` politely; a conditional GET when validators are given. Redirects are
+    /// followed, each hop checked like `url` itself.
     pub async fn get(&self, url: &Url, cond: Option<&Validators>) -> Result<Fetched, FetchError> {
-        self.check(url)?;
-        if self.s.obey_robots {
-            let robots = self.robots_for(url).await;
-            let pq = crate::extract::path_query(url);
-            if !robots.allowed(&pq) {
-                return Err(FetchError::RobotsDisallowed {
-                    host: host_key(url),
-                    url: url.to_string(),
-                });
+        self.follow(url, cond, self.s.obey_robots).await
+    }
+
+    /// Follows redirects from `url`, checking each hop (allowed host, private address and,
+    /// with `robots`, the robots.txt of its host) before requesting it.
+    async fn follow(
+        &self,
+        url: &Url,
+        cond: Option<&Validators>,
+        robots: bool,
+    ) -> Result<Fetched, FetchError> {
+        let mut at = url.clone();
+        for hop in 0..=self.s.max_redirects {
+            if hop > 0 {
+                self.check(&at).map_err(|e| redirect_refused(url, &at, e))?;
+            } else {
+                self.check(&at)?;
+            }
+            if robots {
+                let rules = self.robots_for(&at).await;
+                if !rules.allowed(&crate::extract::path_query(&at)) {
+                    return Err(FetchError::RobotsDisallowed {
+                        host: host_key(&at),
+                        url: at.to_string(),
+                    });
+                }
+            }
+            match self.get_raw(&at, cond).await? {
+                Hop::Page(f) => return Ok(f),
+                Hop::Redirect(next) => {
+                    tracing::debug!(from = %at, to = %next, "redirect");
+                    at = next;
+                }
             }
         }
-        self.get_raw(url, cond).await
+        Err(FetchError::Http {
+            url: url.to_string(),
+            message: format!("more than {} redirects", self.s.max_redirects),
+        })
     }
 
     async fn robots_for(&self, url: &Url) -> Arc<Robots> {
@@ -172,7 +189,8 @@ impl Fetcher {
         let mut robots_url = url.clone();
         robots_url.set_path("/robots.txt");
         robots_url.set_query(None);
-        let robots = match self.get_raw(&robots_url, None).await {
+        // Boxed: `follow` checks robots.txt through this function.
+        let robots = match Box::pin(self.follow(&robots_url, None, false)).await {
             Ok(f) if (200..300).contains(&f.status) => {
                 Robots::parse(&String::from_utf8_lossy(&f.body), &self.robots_token())
             }
@@ -204,8 +222,8 @@ impl Fetcher {
             .cloned()
     }
 
-    /// GET with limits and retries, no robots check.
-    async fn get_raw(&self, url: &Url, cond: Option<&Validators>) -> Result<Fetched, FetchError> {
+    /// One GET with limits and retries, no robots check, no redirect followed.
+    async fn get_raw(&self, url: &Url, cond: Option<&Validators>) -> Result<Hop, FetchError> {
         let host = host_key(url);
         let attempts = self.s.retries + 1;
         let mut last = String::new();
@@ -223,7 +241,7 @@ impl Fetcher {
             let sent = req.send().await;
             let resp = match sent {
                 Ok(r) => r,
-                Err(e) if e.is_redirect() || e.is_builder() => {
+                Err(e) if e.is_builder() => {
                     return Err(FetchError::Http {
                         url: url.to_string(),
                         message: error_chain(&e),
@@ -273,7 +291,7 @@ impl Fetcher {
                 last_modified: header(resp.headers(), LAST_MODIFIED),
             };
             if status == StatusCode::NOT_MODIFIED {
-                return Ok(Fetched {
+                return Ok(Hop::Page(Fetched {
                     url: final_url,
                     status: 304,
                     headers,
@@ -281,7 +299,13 @@ impl Fetcher {
                     not_modified: true,
                     validators,
                     fetched_at: chrono::Utc::now(),
-                });
+                }));
+            }
+            if status.is_redirection() {
+                let next = header(resp.headers(), LOCATION).and_then(|l| url.join(&l).ok());
+                if let Some(next) = next {
+                    return Ok(Hop::Redirect(next));
+                }
             }
             if !status.is_success() {
                 return Err(FetchError::Status {
@@ -291,7 +315,7 @@ impl Fetcher {
             }
             let body = self.read_capped(url, resp).await?;
             drop(permit);
-            return Ok(Fetched {
+            return Ok(Hop::Page(Fetched {
                 url: final_url,
                 status: status.as_u16(),
                 headers,
@@ -299,7 +323,7 @@ impl Fetcher {
                 not_modified: false,
                 validators,
                 fetched_at: chrono::Utc::now(),
-            });
+            }));
         }
         Err(FetchError::Exhausted {
             url: url.to_string(),
@@ -354,9 +378,28 @@ impl Fetcher {
         };
         let wait = match retry_after {
             Some(w) => w,
-            None => base + jitter,
+            None => base.saturating_add(jitter),
         };
         tokio::time::sleep(wait).await;
+    }
+}
+
+/// What one request answered: a page (or 304), or a redirect to follow.
+enum Hop {
+    Page(Fetched),
+    Redirect(Url),
+}
+
+/// A redirect hop that failed [`Fetcher::check`], said as a redirect from `from`.
+fn redirect_refused(from: &Url, to: &Url, e: FetchError) -> FetchError {
+    let why = match e {
+        FetchError::HostNotAllowed(_) => "leaves the allowed hosts",
+        FetchError::PrivateAddress(_) => "goes to a private address",
+        _ => "is not an http(s) URL",
+    };
+    FetchError::Http {
+        url: from.to_string(),
+        message: format!("redirect to `{to}` {why}"),
     }
 }
 

@@ -226,3 +226,16 @@ pub async fn run(
         .unwrap();
     (report, bus)
 }
+
+/// Runs a crawl of `cfg` against `base` with the state in `state`, publishing to `bus`.
+pub async fn try_run(
+    cfg: &soi_crawl::MarketplaceConfig,
+    base: &str,
+    state: &std::path::Path,
+    bus: &dyn Publisher,
+) -> Result<soi_crawl::CrawlReport, soi_crawl::CrawlError> {
+    let mut opts = soi_crawl::CrawlOptions::new(state);
+    opts.base_url = Some(base.to_string());
+    let evidence = soi_crawl::EvidenceStore::open(state.join("evidence")).unwrap();
+    soi_crawl::crawl(cfg, &opts, bus, &evidence, &|_| {}).await
+}
