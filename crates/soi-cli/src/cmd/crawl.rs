@@ -89,14 +89,18 @@ pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
     for p in &report.problems {
         eprintln!("warning: {}: {}", p.url, p.message);
     }
+    for f in &report.publish_failures {
+        eprintln!("error: {}: {}", f.url, f.message);
+    }
     eprintln!(
-        "{}: {} pages fetched, {} unchanged, {} listings, {} sellers, {} errors{}",
+        "{}: {} pages fetched, {} unchanged, {} listings, {} sellers, {} errors, {} not published{}",
         report.marketplace,
         report.pages_fetched,
         report.pages_unchanged,
         report.listings,
         report.sellers,
         report.errors.len(),
+        report.publish_failures.len(),
         if report.budget_exhausted {
             " (page budget spent)"
         } else {

@@ -37,16 +37,22 @@ pub async fn crawl_step(
     };
     let report = crawl(&config, &opts, publisher, &evidence, &on_progress).await?;
     bar.finish();
-    for issue in report.errors.iter().chain(&report.problems) {
+    for issue in report
+        .errors
+        .iter()
+        .chain(&report.problems)
+        .chain(&report.publish_failures)
+    {
         eprintln!("warning: {}: {}", issue.url, issue.message);
     }
     Ok(format!(
-        "crawled {} pages of {} ({} unchanged): {} listings, {} sellers; evidence in {}",
+        "crawled {} pages of {} ({} unchanged): {} listings, {} sellers, {} not published; evidence in {}",
         report.pages_fetched + report.pages_unchanged,
         report.marketplace,
         report.pages_unchanged,
         report.listings,
         report.sellers,
+        report.publish_failures.len(),
         g.home.join("evidence").display()
     ))
 }
