@@ -54,7 +54,9 @@ pub mod urls;
 pub mod warc;
 
 pub use config::{validate_pipelines, Compiled, MarketplaceConfig};
-pub use crawl::{crawl, CrawlOptions, CrawlProgress, CrawlReport, PageIssue, ProgressFn};
+pub use crawl::{
+    crawl, sitemap_locs, CrawlOptions, CrawlProgress, CrawlReport, PageIssue, ProgressFn,
+};
 pub use error::{ConfigError, CrawlError, EvidenceError, FetchError};
 pub use evidence::{EvidenceRecord, EvidenceStore};
 pub use publish::JsonLinesPublisher;

@@ -23,6 +23,9 @@ pub enum EncoderError {
     Overloaded { queued: usize, limit: usize },
     #[error("encoder worker stopped")]
     Closed,
+    /// The worker panicked on the batch holding this request; it keeps serving later ones.
+    #[error("encoder worker failed on this batch: {why}")]
+    Worker { why: String },
     #[error(transparent)]
     Candle(#[from] candle_core::Error),
     #[error(transparent)]

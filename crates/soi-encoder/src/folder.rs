@@ -208,7 +208,28 @@ impl ModelFolder {
         let Some(pool) = modules.iter().find(|m| m.kind.ends_with(".Pooling")) else {
             return Ok((Pooling::Mean, normalize));
         };
-        let rel = format!("{}/config.json", pool.path.trim_end_matches('/'));
+        // The path comes from the folder's own file: it may name a subfolder, never a file
+        // elsewhere on the machine.
+        let inside = Path::new(&pool.path).components().all(|c| {
+            matches!(
+                c,
+                std::path::Component::Normal(_) | std::path::Component::CurDir
+            )
+        });
+        if !inside {
+            return Err(EncoderError::folder(
+                dir,
+                format!(
+                    "modules.json: pooling path `{}` leaves the model folder",
+                    pool.path
+                ),
+            ));
+        }
+        // `Path::join`, not a string: an empty path must not become `/config.json`.
+        let rel = Path::new(&pool.path)
+            .join("config.json")
+            .to_string_lossy()
+            .into_owned();
         let c: PoolingConfig = read_json(dir, &rel)?;
         let modes = [
             (c.pooling_mode_mean_tokens, Pooling::Mean),

@@ -21,20 +21,39 @@ macro_rules! simd_fn {
                 unsafe fn v3($($a: $t),*) {
                     inner($($a),*)
                 }
-                if std::arch::is_x86_feature_detected!("avx512f") {
-                    // SAFETY: the CPU has AVX-512F (checked just above).
+                if $crate::kernels::has_v4() {
+                    // SAFETY: the CPU has every feature `v4` is compiled for (checked above).
                     return unsafe { v4($($a),*) };
                 }
-                if std::arch::is_x86_feature_detected!("avx2")
-                    && std::arch::is_x86_feature_detected!("fma")
-                {
-                    // SAFETY: the CPU has AVX2 and FMA (checked just above).
+                if $crate::kernels::has_v3() {
+                    // SAFETY: the CPU has every feature `v3` is compiled for (checked above).
                     return unsafe { v3($($a),*) };
                 }
             }
             inner($($a),*)
         }
     };
+}
+
+/// Whether the CPU has every feature the AVX-512 copies (`v4`) are compiled for. AVX-512F alone
+/// is not enough: the compiler may use byte/word (BW), doubleword/quadword (DQ) and 128/256-bit
+/// (VL) forms anywhere in them. Detection is cached by the standard library.
+#[cfg(target_arch = "x86_64")]
+pub fn has_v4() -> bool {
+    use std::arch::is_x86_feature_detected;
+    is_x86_feature_detected!("avx512f")
+        && is_x86_feature_detected!("avx512bw")
+        && is_x86_feature_detected!("avx512dq")
+        && is_x86_feature_detected!("avx512vl")
+        && is_x86_feature_detected!("avx2")
+        && is_x86_feature_detected!("fma")
+}
+
+/// Whether the CPU has every feature the AVX2 copies (`v3`) are compiled for.
+#[cfg(target_arch = "x86_64")]
+pub fn has_v3() -> bool {
+    use std::arch::is_x86_feature_detected;
+    is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma")
 }
 
 /// e^x for x in about [-87, 88], to about 2 ulp (Cephes' polynomial after range reduction).
@@ -275,5 +294,34 @@ mod tests {
         for (a, b) in x.iter().zip(want) {
             assert!((*a as f64 - b).abs() < 2e-6, "{a} vs {b}");
         }
+    }
+
+    /// Each copy compiled under a `target_feature` attribute (`unsafe fn NAME`) is entered only
+    /// when `has_NAME()` detects every feature it is compiled for: running AVX-512BW code on a CPU
+    /// with only AVX-512F would be an illegal instruction, not a slower kernel.
+    #[test]
+    fn every_compiled_feature_is_detected_before_use() {
+        let src = include_str!("kernels.rs");
+        let mut checked = 0;
+        for part in src.split("#[target_feature(enable = \"").skip(1) {
+            let (features, rest) = part.split_once('"').expect("closing quote");
+            let name = rest
+                .split("unsafe fn ")
+                .nth(1)
+                .and_then(|r| r.split('(').next())
+                .expect("an unsafe fn after the attribute");
+            let detect = format!("fn has_{name}() -> bool {{");
+            let body = src
+                .split(&detect)
+                .nth(1)
+                .and_then(|b| b.split("\n}").next())
+                .unwrap_or_else(|| panic!("no `{detect}` detection function for `{name}`"));
+            for f in features.split(',') {
+                let call = format!("is_x86_feature_detected!(\"{f}\")");
+                assert!(body.contains(&call), "has_{name} does not check {f}");
+            }
+            checked += 1;
+        }
+        assert_eq!(checked, 2, "the AVX-512 and the AVX2 copies");
     }
 }

@@ -35,6 +35,9 @@ struct Shared {
     state: Mutex<State>,
     wake: Condvar,
     limit: usize,
+    /// Test hook: the next batch panics inside the worker, as a bug in the model code would.
+    #[cfg(test)]
+    panic_next: std::sync::atomic::AtomicBool,
 }
 
 impl Shared {
@@ -71,6 +74,8 @@ impl EncoderQueue {
             state: Mutex::new(State::default()),
             wake: Condvar::new(),
             limit: max_tokens.max(1),
+            #[cfg(test)]
+            panic_next: Default::default(),
         });
         let (s, e) = (shared.clone(), encoder.clone());
         let worker = std::thread::Builder::new()
@@ -137,7 +142,14 @@ impl Drop for EncoderQueue {
 }
 
 /// The worker: take everything waiting, run it as length-sorted token-budget batches, answer.
+///
+/// A panic while running a batch (a bug in the model code, a tokenizer that produces what the
+/// weights cannot read) is caught: the requests of that batch get [`EncoderError::Worker`],
+/// their tokens leave the in-flight count, and the worker goes on with the next batch. Were the
+/// count left up, every later request would be refused as overloaded and a waiting scorer would
+/// wait forever.
 fn work(shared: &Shared, enc: &Encoder) {
+    let _stop = StopGuard(shared);
     loop {
         let jobs: Vec<Job> = {
             let mut st = shared.lock();
@@ -149,18 +161,116 @@ fn work(shared: &Shared, enc: &Encoder) {
             }
             st.waiting.drain(..).collect()
         };
-        // Every text of every job, sorted by length and batched together.
-        let all: Vec<&Tokens> = jobs.iter().flat_map(|j| &j.tokens).collect();
-        let mut vecs = enc.embed_tokens(&all).into_iter();
-        let out: Vec<Vec<Vec<f32>>> = jobs
-            .iter()
-            .map(|j| vecs.by_ref().take(j.tokens.len()).collect())
-            .collect();
+        let run =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(shared, enc, &jobs)));
         let done: usize = jobs.iter().map(|j| j.cost).sum();
         shared.lock().in_flight -= done;
-        for (job, vecs) in jobs.into_iter().zip(out) {
-            // A caller that stopped waiting is not an error.
-            let _ = job.reply.send(Ok(vecs));
+        match run {
+            Ok(out) => {
+                for (job, vecs) in jobs.into_iter().zip(out) {
+                    // A caller that stopped waiting is not an error.
+                    let _ = job.reply.send(Ok(vecs));
+                }
+            }
+            Err(panic) => {
+                let why = panic_message(panic.as_ref());
+                tracing::error!(%why, requests = jobs.len(), "encoder worker panicked; those requests fail, the worker goes on");
+                for job in jobs {
+                    let _ = job
+                        .reply
+                        .send(Err(EncoderError::Worker { why: why.clone() }));
+                }
+            }
         }
+    }
+}
+
+/// Every text of every job, sorted by length and batched together; the vectors of each job.
+fn run(shared: &Shared, enc: &Encoder, jobs: &[Job]) -> Vec<Vec<Vec<f32>>> {
+    let all: Vec<&Tokens> = jobs.iter().flat_map(|j| &j.tokens).collect();
+    #[cfg(test)]
+    if shared
+        .panic_next
+        .swap(false, std::sync::atomic::Ordering::SeqCst)
+    {
+        panic!("test hook: the encoder panics on this batch");
+    }
+    #[cfg(not(test))]
+    let _ = shared;
+    let mut vecs = enc.embed_tokens(&all).into_iter();
+    jobs.iter()
+        .map(|j| vecs.by_ref().take(j.tokens.len()).collect())
+        .collect()
+}
+
+/// The text of a panic's payload.
+fn panic_message(p: &(dyn std::any::Any + Send)) -> String {
+    p.downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| p.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "panic without a message".into())
+}
+
+/// Should the worker thread end for any reason (a panic outside a batch included), the queue
+/// closes: later requests get [`EncoderError::Closed`] at once, and waiting ones the same (their
+/// reply channels drop), instead of waiting on a thread that is gone.
+struct StopGuard<'a>(&'a Shared);
+
+impl Drop for StopGuard<'_> {
+    fn drop(&mut self) {
+        let mut st = self.0.lock();
+        st.closed = true;
+        st.in_flight = 0;
+        st.waiting.clear();
+    }
+}
+
+#[cfg(test)]
+impl EncoderQueue {
+    /// Makes the worker panic on its next batch.
+    pub(crate) fn panic_next_batch(&self) {
+        self.shared
+            .panic_next
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    /// `ticket.wait()` on another thread, given up after a minute so a hang fails the test.
+    fn wait_bounded(ticket: Ticket) -> Reply {
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || tx.send(ticket.wait()));
+        rx.recv_timeout(Duration::from_secs(60))
+            .expect("the ticket is answered, not left hanging")
+    }
+
+    #[test]
+    fn a_worker_panic_fails_its_requests_and_the_queue_serves_again() {
+        let Some(dir) = crate::paths::test_checkpoint() else {
+            return;
+        };
+        let enc = Arc::new(Encoder::load(&dir, 1).expect("load"));
+        let q = EncoderQueue::start(enc, 10_000);
+        q.panic_next_batch();
+        let t = q.submit(&["giá rẻ liên hệ zalo"]).expect("accepted");
+        match wait_bounded(t) {
+            Err(EncoderError::Worker { why }) => assert!(why.contains("test hook"), "{why}"),
+            other => panic!("expected a worker error, got {:?}", other.map(|_| ())),
+        }
+        assert_eq!(q.in_flight(), 0, "the failed request's tokens are released");
+        let t = q
+            .submit(&["hàng chính hãng"])
+            .expect("accepted after the panic");
+        assert_eq!(
+            wait_bounded(t)
+                .expect("served by the restarted worker")
+                .len(),
+            1
+        );
+        assert_eq!(q.in_flight(), 0);
     }
 }

@@ -175,3 +175,50 @@ pub fn from_config(cfg: &ScoringConfig) -> Result<Option<Arc<dyn SecondTier>>, E
     tracing::info!(tier = t.name(), "encoder tier on for the uncertain band");
     Ok(Some(Arc::new(t)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A panic in the encoder's worker costs the scorer the encoder's opinion on that batch
+    /// (the fast tier's answers stand), not the scorer: the call returns, and the next batch
+    /// is read by the encoder again.
+    #[test]
+    fn a_worker_panic_falls_back_to_the_fast_tier_and_the_tier_recovers() {
+        let Some(ckpt) = crate::paths::test_checkpoint() else {
+            return;
+        };
+        let Some(dir) = soi_score::paths::models_dir().map(|d| d.join("soi-encoder-v1")) else {
+            return;
+        };
+        let heads = Heads::load(&dir).expect("shipped heads");
+        let tier = EncoderTier::new(&ckpt, heads, &dir, 1, 10_000).expect("tier");
+        // review_spam at its fast threshold: inside the uncertain band, so the encoder is asked.
+        let fast = HeadProbs {
+            review_spam: Some(0.37),
+            ..Default::default()
+        };
+        assert!(tier.unsure(&fast));
+        tier.queue.panic_next_batch();
+        let tier = Arc::new(tier);
+        // Each call on another thread, given up after a minute, so a hang fails the test.
+        let call = |texts: [&'static str; 2]| {
+            let (tx, rx) = std::sync::mpsc::channel();
+            let t = tier.clone();
+            std::thread::spawn(move || tx.send(t.predict_batch(&texts, &[fast, fast])));
+            rx.recv_timeout(std::time::Duration::from_secs(60))
+                .expect("the scorer is answered, not left waiting")
+        };
+        let texts = ["shop uy tín giao hàng nhanh 5 sao", "hàng đẹp lắm"];
+        assert_eq!(
+            call(texts),
+            vec![None, None],
+            "the fast tier's answers stand"
+        );
+        let again = call(texts);
+        assert!(
+            again.iter().all(Option::is_some),
+            "the encoder reads again: {again:?}"
+        );
+    }
+}

@@ -96,3 +96,73 @@ fn reads_pooling_and_length_from_sentence_transformers_files() {
     .unwrap();
     assert!(err(d.path()).contains("exactly one of mean, cls or max"));
 }
+
+#[test]
+fn refuses_a_pooling_path_that_leaves_the_folder() {
+    let outer = folder(&[
+        (
+            "outside/config.json",
+            r#"{"pooling_mode_mean_tokens":true}"#,
+        ),
+        ("model/config.json", BERT),
+        ("model/tokenizer.json", "{}"),
+        ("model/model.safetensors", ""),
+    ]);
+    let dir = outer.path().join("model");
+    let abs = outer.path().join("outside");
+    for path in [
+        "../outside",
+        abs.to_str().unwrap(),
+        "1_Pooling/../../outside",
+    ] {
+        let modules = format!(
+            r#"[{{"type":"sentence_transformers.models.Pooling","path":{}}}]"#,
+            serde_json::to_string(path).unwrap()
+        );
+        std::fs::write(dir.join("modules.json"), modules).unwrap();
+        let e = err(&dir);
+        assert!(
+            e.contains("modules.json") && e.contains("leaves the model folder"),
+            "{path}: {e}"
+        );
+    }
+}
+
+/// The fuzz target `checkpoint_config`'s crash inputs (fuzz/regressions/checkpoint_config):
+/// `config.json`, `modules.json`, the pooling config and `sentence_bert_config.json` cut at NUL,
+/// written as a folder; it opens or fails with an error naming the folder.
+#[test]
+fn fuzz_regressions_open_or_name_the_folder() {
+    let regs =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/regressions/checkpoint_config");
+    let mut n = 0;
+    for entry in std::fs::read_dir(&regs).expect("regressions folder") {
+        let input = std::fs::read(entry.unwrap().path()).unwrap();
+        let text = String::from_utf8_lossy(&input);
+        let mut parts: Vec<&str> = text.splitn(4, '\0').collect();
+        parts.resize(4, "");
+        let names = [
+            "config.json",
+            "modules.json",
+            "1_Pooling/config.json",
+            "sentence_bert_config.json",
+        ];
+        let mut files: Vec<(&str, &str)> = names
+            .iter()
+            .zip(&parts)
+            .filter(|(_, body)| !body.is_empty())
+            .map(|(n, b)| (*n, *b))
+            .collect();
+        files.extend([("tokenizer.json", "{}"), ("model.safetensors", "\0")]);
+        let d = folder(&files);
+        if let Err(e) = ModelFolder::open(d.path()) {
+            let e = e.to_string();
+            assert!(
+                e.contains(&*d.path().to_string_lossy()),
+                "error names the folder: {e}"
+            );
+        }
+        n += 1;
+    }
+    assert!(n > 0, "no regression inputs in {}", regs.display());
+}

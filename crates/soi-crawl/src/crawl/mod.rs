@@ -6,6 +6,8 @@ mod api;
 mod pages;
 mod sitemap;
 
+pub use sitemap::locs as sitemap_locs;
+
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;

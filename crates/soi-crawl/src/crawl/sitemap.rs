@@ -48,7 +48,7 @@ impl Run<'_> {
 }
 
 /// The `<loc>` values of a sitemap.
-fn locs(xml: &str) -> Vec<String> {
+pub fn locs(xml: &str) -> Vec<String> {
     xml.split("<loc>")
         .skip(1)
         .filter_map(|p| p.split_once("</loc>").map(|(a, _)| a.trim()))

@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Fuzzing every parser of outside input (targets in fuzz/fuzz_targets, see fuzz/README.md).
+#
+#   deploy/fuzz.sh smoke [SECONDS]   build every target, run each SECONDS (default 5): the test
+#                                    command's check that no target crashes on its corpus.
+#   deploy/fuzz.sh budget [TARGET..] run each target in turn to 10M executions or 30 minutes,
+#                                    whichever first, under nice -n 19, one job at a time;
+#                                    appends "target executions seconds findings" to
+#                                    fuzz/budget.log, leaves crashers in fuzz/artifacts/<target>.
+#   deploy/fuzz.sh build             build only.
+#
+# cargo-fuzz needs nightly: `cargo +nightly` when a nightly toolchain exists, else stable with
+# RUSTC_BOOTSTRAP=1. Builds go to their own target dir per sanitizer (their flags differ from a
+# normal build's): SOI_FUZZ_TARGET_DIR, default ~/.cache/soi/fuzz-target. FUZZ_SANITIZER picks
+# the sanitizer: `address` by default (smoke and budget share one build); `none` builds and runs
+# faster where AddressSanitizer is too slow.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+mode=${1:-smoke}
+shift || true
+
+if ! cargo fuzz --version >/dev/null 2>&1; then
+    echo "fuzz.sh: installing cargo-fuzz" >&2
+    cargo install cargo-fuzz --locked
+fi
+if cargo +nightly --version >/dev/null 2>&1; then
+    fuzz=(cargo +nightly fuzz)
+else
+    export RUSTC_BOOTSTRAP=1
+    fuzz=(cargo fuzz)
+fi
+
+case $mode in
+smoke | build | budget) san=${FUZZ_SANITIZER:-address} ;;
+*)
+    sed -n '2,17p' "$0" >&2
+    exit 2
+    ;;
+esac
+tdir=${SOI_FUZZ_TARGET_DIR:-$HOME/.cache/soi/fuzz-target}/$san
+opts=(--fuzz-dir "$root/fuzz" --target-dir "$tdir" -s "$san")
+
+secs_arg=
+if [ "$mode" = smoke ] && [[ ${1:-} =~ ^[0-9]+$ ]]; then
+    secs_arg=$1
+    shift
+fi
+targets=("$@")
+if [ ${#targets[@]} -eq 0 ]; then
+    mapfile -t targets < <("${fuzz[@]}" list --fuzz-dir "$root/fuzz")
+fi
+
+# Seeds from the repository's own files (never from labelled data), copied into an empty corpus.
+seed() {
+    local t=$1 c=$root/fuzz/corpus/$1
+    mkdir -p "$c"
+    [ -n "$(ls -A "$c")" ] && return 0
+    case $t in
+    html_extract) cp pipelines/demo-site/*.html pipelines/demo-site/listings/*.html \
+        pipelines/demo-site/sellers/*.html "$c"/ 2>/dev/null || true ;;
+    robots) cp pipelines/demo-site/robots.txt "$c"/ ;;
+    marketplace_config) cp pipelines/marketplaces/*.toml "$c"/ ;;
+    scoring_config) cp pipelines/scoring.toml pipelines/train.toml "$c"/ ;;
+    checkpoint_config) printf '%s\0%s\0%s\0%s' \
+        '{"model_type":"bert","vocab_size":8,"hidden_size":4,"num_hidden_layers":1,"num_attention_heads":1,"intermediate_size":8,"max_position_embeddings":8}' \
+        '[{"type":"sentence_transformers.models.Pooling","path":"1_Pooling"}]' \
+        '{"pooling_mode_mean_tokens":true}' '{"max_seq_length":6}' >"$c/tiny" ;;
+    esac
+    # A first input for every target, so even an empty corpus starts somewhere.
+    printf 'giá rẻ liên hệ zalo 0912 345 678 https://shop.vn/a 150.000đ' >"$c/text"
+}
+
+"${fuzz[@]}" build "${opts[@]}"
+[ "$mode" = build ] && exit 0
+
+if [ "$mode" = smoke ]; then
+    secs=${secs_arg:-${FUZZ_SECONDS:-5}}
+    for t in "${targets[@]}"; do
+        seed "$t"
+        echo "fuzz.sh: $t for ${secs}s" >&2
+        "${fuzz[@]}" run "${opts[@]}" "$t" -- -max_total_time="$secs" -timeout=10 \
+            2>&1 | grep -E '^(INFO: Running|Done|==|SUMMARY|thread|panicked|Failing)' || true
+        # A crash makes cargo fuzz fail; the pipeline above hides that, so ask the artifacts.
+        if compgen -G "fuzz/artifacts/$t/crash-*" >/dev/null; then
+            echo "fuzz.sh: $t crashed; inputs in fuzz/artifacts/$t" >&2
+            exit 1
+        fi
+    done
+    exit 0
+fi
+
+# budget
+runs=${FUZZ_RUNS:-10000000}
+secs=${FUZZ_SECONDS:-1800}
+for t in "${targets[@]}"; do
+    seed "$t"
+    log=$root/fuzz/logs/$t.log
+    mkdir -p "$root/fuzz/logs"
+    start=$(date +%s)
+    nice -n 19 "${fuzz[@]}" run "${opts[@]}" "$t" -- -runs="$runs" -max_total_time="$secs" \
+        -timeout=10 -print_final_stats=1 >"$log" 2>&1 || true
+    took=$(($(date +%s) - start))
+    execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
+    found=$(find "fuzz/artifacts/$t" -type f 2>/dev/null | wc -l)
+    echo "$t ${execs:-?} $took $found" | tee -a "$root/fuzz/budget.log"
+done
