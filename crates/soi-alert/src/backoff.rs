@@ -33,7 +33,8 @@ impl RetryPolicy {
         let secs = (self.base_secs * 2f64.powi(exp))
             .min(self.max_secs)
             .max(0.0);
-        Duration::milliseconds((secs * 1000.0) as i64)
+        // `as` saturates (NaN becomes 0); the config bounds the seconds to ten years anyway.
+        Duration::try_milliseconds((secs * 1000.0) as i64).unwrap_or(Duration::MAX)
     }
 }
 

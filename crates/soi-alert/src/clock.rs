@@ -30,7 +30,13 @@ impl ManualClock {
 
     pub fn advance(&self, by: Duration) {
         let mut t = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        *t += by;
+        // Saturates at the ends of chrono's range instead of panicking.
+        let end = if by < Duration::zero() {
+            DateTime::<Utc>::MIN_UTC
+        } else {
+            DateTime::<Utc>::MAX_UTC
+        };
+        *t = t.checked_add_signed(by).unwrap_or(end);
     }
 }
 

@@ -8,7 +8,12 @@ use serde::Deserialize;
 use soi_store::{AlertRule, AlertRules, RuleKind};
 
 use crate::backoff::RetryPolicy;
+use crate::redact::redacted;
 use crate::AlertError;
+
+/// The longest time any setting may name: ten years, in seconds. Longer ones are typos, and
+/// near chrono's range they would make time arithmetic overflow.
+pub const MAX_SECS: i64 = 10 * 365 * 86_400;
 
 /// At most `max` attempts per `per_secs` seconds on a route.
 #[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
@@ -22,13 +27,18 @@ pub struct RateLimit {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Target {
-    /// An HTTP(S) endpoint; requests are signed with HMAC-SHA256 using the secret in the
-    /// environment variable `secret_env`.
+    /// An HTTPS endpoint; requests are signed with HMAC-SHA256 using the secret in the
+    /// environment variable `secret_env` (which must be set and not empty). Redirects are never
+    /// followed.
     Webhook {
         url: String,
         secret_env: String,
         #[serde(default = "default_timeout")]
         timeout_secs: u64,
+        /// Allows plain `http://`, and only to a loopback address (127.0.0.0/8, ::1): for tests
+        /// and a receiver on the same machine.
+        #[serde(default)]
+        allow_http_loopback: bool,
     },
     /// A folder (relative paths are under soi's home) where each alert lands as `KEY.json`.
     File { dir: PathBuf },
@@ -105,12 +115,10 @@ impl AlertsConfig {
                     window_secs,
                     min_risk,
                 } => {
-                    if *count == 0 || *window_secs <= 0 {
-                        return Err(format!(
-                            "rule `{}`: count and window_secs must be positive",
-                            r.name
-                        ));
+                    if *count == 0 {
+                        return Err(format!("rule `{}`: count must be positive", r.name));
                     }
+                    secs_in_range(&format!("rule `{}`: window_secs", r.name), *window_secs, 1)?;
                     Some(*min_risk)
                 }
                 RuleKind::BlocklistedDomain => None,
@@ -118,21 +126,43 @@ impl AlertsConfig {
             if risk.is_some_and(|x| !(0.0..=1.0).contains(&x)) {
                 return Err(format!("rule `{}`: min_risk must lie in 0..1", r.name));
             }
+            secs_in_range(&format!("rule `{}`: dedup_secs", r.name), r.dedup_secs, 0)?;
+        }
+        for (key, v) in [
+            ("retry.base_secs", self.retry.base_secs),
+            ("retry.max_secs", self.retry.max_secs),
+        ] {
+            if !(v.is_finite() && (0.0..=MAX_SECS as f64).contains(&v)) {
+                return Err(format!(
+                    "{key} = {v}: must lie in 0..={MAX_SECS} (ten years)"
+                ));
+            }
         }
         for (name, route) in &self.routes {
             if let Some(rl) = route.rate_limit {
-                if rl.max == 0 || rl.per_secs <= 0 {
-                    return Err(format!(
-                        "route `{name}`: rate_limit needs max and per_secs > 0"
-                    ));
+                if rl.max == 0 {
+                    return Err(format!("route `{name}`: rate_limit needs max > 0"));
                 }
+                secs_in_range(
+                    &format!("route `{name}`: rate_limit.per_secs"),
+                    rl.per_secs,
+                    1,
+                )?;
             }
-            if let Target::Webhook { url, .. } = &route.target {
-                let ok = url::Url::parse(url)
-                    .map(|u| matches!(u.scheme(), "http" | "https"))
-                    .unwrap_or(false);
-                if !ok {
-                    return Err(format!("route `{name}`: `{url}` is not an http(s) URL"));
+            if let Target::Webhook {
+                url,
+                secret_env,
+                allow_http_loopback,
+                ..
+            } = &route.target
+            {
+                check_webhook_url(url, *allow_http_loopback)
+                    .map_err(|why| format!("route `{name}`: {why}"))?;
+                if secret_env.trim().is_empty() {
+                    return Err(format!(
+                        "route `{name}`: secret_env is empty; name the environment variable \
+                         that holds the signing secret"
+                    ));
                 }
             }
         }
@@ -156,6 +186,46 @@ impl AlertsConfig {
             }
         }
         self
+    }
+}
+
+/// `value` of the setting `what` must lie in `min..=MAX_SECS`.
+fn secs_in_range(what: &str, value: i64, min: i64) -> Result<(), String> {
+    if (min..=MAX_SECS).contains(&value) {
+        Ok(())
+    } else {
+        Err(format!(
+            "{what} = {value}: must lie in {min}..={MAX_SECS} (ten years)"
+        ))
+    }
+}
+
+/// https anywhere; plain http only to a loopback address and only when the route allows it.
+fn check_webhook_url(raw: &str, allow_http_loopback: bool) -> Result<(), String> {
+    let shown = redacted(raw);
+    let u = url::Url::parse(raw).map_err(|e| format!("`{shown}` is not a URL: {e}"))?;
+    match u.scheme() {
+        "https" => Ok(()),
+        "http" if !allow_http_loopback => Err(format!(
+            "`{shown}` is plain http; webhooks need https (set allow_http_loopback = true \
+             for a receiver on a loopback address)"
+        )),
+        "http" => {
+            let loopback = match u.host() {
+                Some(url::Host::Ipv4(a)) => a.is_loopback(),
+                Some(url::Host::Ipv6(a)) => a.is_loopback(),
+                _ => false,
+            };
+            if loopback {
+                Ok(())
+            } else {
+                Err(format!(
+                    "`{shown}`: allow_http_loopback permits plain http only to a loopback \
+                     address (127.0.0.0/8 or ::1)"
+                ))
+            }
+        }
+        _ => Err(format!("`{shown}` is not an https URL")),
     }
 }
 

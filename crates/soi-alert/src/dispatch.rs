@@ -16,6 +16,11 @@ use crate::payload::payload_bytes;
 use crate::route::{self, Outgoing, Route};
 use crate::AlertError;
 
+/// A time computed from `setting` (= `value`) left chrono's range.
+fn out_of_range(setting: &str, value: i64) -> AlertError {
+    AlertError::TimeRange(format!("{setting} = {value} moves the time out of range"))
+}
+
 struct RouteEntry {
     route: Arc<dyn Route>,
     rate: Option<RateLimit>,
@@ -121,10 +126,17 @@ impl Dispatcher {
             });
         };
         if let Some(rl) = entry.rate {
-            let window = Duration::seconds(rl.per_secs);
-            let (n, first) = self.outbox.attempts_since(&d.route, now - window).await?;
+            let window = Duration::try_seconds(rl.per_secs)
+                .ok_or_else(|| out_of_range("rate_limit.per_secs", rl.per_secs))?;
+            let since = now
+                .checked_sub_signed(window)
+                .ok_or_else(|| out_of_range("rate_limit.per_secs", rl.per_secs))?;
+            let (n, first) = self.outbox.attempts_since(&d.route, since).await?;
             if n >= u64::from(rl.max) {
-                let next_at = first.unwrap_or(now) + window;
+                let next_at = first
+                    .unwrap_or(now)
+                    .checked_add_signed(window)
+                    .ok_or_else(|| out_of_range("rate_limit.per_secs", rl.per_secs))?;
                 self.outbox
                     .record_attempt(&key, &d.route, Attempt::Deferred { next_at }, now, now)
                     .await?;
@@ -142,6 +154,9 @@ impl Dispatcher {
         let result = entry.route.deliver(&out).await;
         let finished = self.clock.now();
         let attempts = d.attempts + 1;
+        let retry_at = finished
+            .checked_add_signed(self.retry.delay(attempts))
+            .ok_or_else(|| out_of_range("retry delay after attempt", attempts.into()))?;
         let (attempt, report) = match result {
             Ok(detail) => (
                 Attempt::Delivered { detail },
@@ -153,7 +168,7 @@ impl Dispatcher {
             Err(f) if f.retryable && attempts < self.retry.max_attempts => (
                 Attempt::Retry {
                     error: f.why,
-                    next_at: finished + self.retry.delay(attempts),
+                    next_at: retry_at,
                 },
                 PassReport {
                     retried: 1,
@@ -179,7 +194,10 @@ impl Dispatcher {
     /// once the next due time lies beyond `max_wait` from the start (those stay queued).
     pub async fn drain(&self, max_wait: std::time::Duration) -> Result<PassReport, AlertError> {
         let start = self.clock.now();
-        let limit = start + Duration::from_std(max_wait).unwrap_or(Duration::MAX);
+        let limit = Duration::from_std(max_wait)
+            .ok()
+            .and_then(|w| start.checked_add_signed(w))
+            .unwrap_or(chrono::DateTime::<chrono::Utc>::MAX_UTC);
         let mut total = PassReport::default();
         loop {
             total.add(self.pass().await?);
@@ -216,7 +234,8 @@ impl Dispatcher {
         next: chrono::DateTime<chrono::Utc>,
         now: chrono::DateTime<chrono::Utc>,
     ) {
-        let wait = (next - now)
+        let wait = next
+            .signed_duration_since(now)
             .to_std()
             .unwrap_or_default()
             .max(std::time::Duration::from_millis(20));

@@ -1,3 +1,5 @@
+//! Errors of the alert side, by what failed: the config, the store, a route, a signature.
+
 use thiserror::Error;
 
 /// Why loading alert rules, building a payload or dispatching failed.
@@ -13,4 +15,7 @@ pub enum AlertError {
     Route { route: String, why: String },
     #[error("signature: {0}")]
     Signature(String),
+    /// A time computed by the dispatcher left chrono's range.
+    #[error("time out of range: {0}")]
+    TimeRange(String),
 }

@@ -9,7 +9,14 @@
 //! retry after a lost acknowledgement is recognised on their side.
 //!
 //! Payloads ([`payload`]) carry a bilingual summary and a STIX 2.1 bundle ([`stix`]); webhook
-//! requests are signed with HMAC-SHA256 over timestamp and body ([`sign`]).
+//! requests are signed with HMAC-SHA256 over timestamp and body ([`sign`]), the body carrying the
+//! idempotency key too, so a receiver can check the header against what was signed.
+//!
+//! Hostile or broken configuration is refused at load: webhooks need https (plain http only to a
+//! loopback address, and only when the route says `allow_http_loopback = true`), a non-empty
+//! secret, and never follow redirects; times (`window_secs`, `dedup_secs`, `per_secs`,
+//! `base_secs`, `max_secs`) must lie within ten years. Error texts never carry a webhook's URL
+//! beyond scheme, host and port.
 
 mod backoff;
 pub mod clock;
@@ -17,6 +24,7 @@ mod config;
 mod dispatch;
 mod error;
 pub mod payload;
+mod redact;
 pub mod route;
 pub mod sign;
 pub mod stix;

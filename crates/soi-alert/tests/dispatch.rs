@@ -39,6 +39,7 @@ fn config(url: &str, rate: &str, dedup_secs: i64, drop_dir: &std::path::Path) ->
         url = "{url}"
         secret_env = "{SECRET_ENV}"
         timeout_secs = 5
+        allow_http_loopback = true
         {rate}
         [routes.drop]
         kind = "file"

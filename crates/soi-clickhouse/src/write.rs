@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use clickhouse::Row;
 use serde::Serialize;
 use soi_model::{Listing, Scored, Seller, Verdict};
-use soi_store::{content_hash, merge_seller, stored_listing, stored_verdict};
+use soi_store::{content_hash, first_sighting, merge_seller, stored_listing, stored_verdict};
 
 use crate::rows::{KeyBody, KeyHash, ListingRow, SellerRow, VerdictRow};
 use crate::{ClickHouseError, ClickHouseStore};
@@ -87,7 +87,7 @@ impl ClickHouseStore {
         for s in batch {
             let merged = match incoming.get(&s.key()) {
                 Some(old) => merge_seller(old, s),
-                None => s.clone(),
+                None => first_sighting(s),
             };
             incoming.insert(s.key(), merged);
         }

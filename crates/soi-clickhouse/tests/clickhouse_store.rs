@@ -70,3 +70,11 @@ async fn bad_addresses_are_named() {
         "{e}"
     );
 }
+
+#[tokio::test]
+async fn forged_seller_flags_do_not_stick() {
+    let Some(s) = store("flags").await else {
+        return;
+    };
+    conformance::forged_seller_flags_do_not_stick(&s).await;
+}

@@ -9,12 +9,15 @@
 //!   so a crash re-delivers it instead of losing it (at-least-once);
 //! - a message that cannot be parsed goes to the dead-letter topic with the error and where it
 //!   came from, and is then acknowledged: nothing is dropped silently, nothing blocks the stream;
+//! - the sink checks every message before it stores it ([`sink_check`]): the bus is not trusted;
+//! - a message the store refuses for its own content is dead-lettered, not retried forever;
 //! - work is batched: a batch closes when it is full or when no message arrived for a short wait.
 
 mod batch;
 mod dead_letter;
 mod error;
 mod score_stage;
+pub mod sink_check;
 mod sink_stage;
 mod stage;
 

@@ -1,4 +1,12 @@
 //! Sink stages: scored listings and seller facts into the store.
+//!
+//! Every message is checked ([`crate::sink_check`]) before it is written; one that fails goes to
+//! the dead-letter topic. A batch is written in one store call. When the store refuses the batch
+//! because of a record's own content ([`StoreError::is_content`]: a time it cannot compute with,
+//! a row too large), writing it again can never succeed, so the batch's messages are written one
+//! by one: those the store refuses go to the dead-letter topic with its error, the rest are
+//! stored, and the batch is acknowledged. Any other store error (connection, disk, timeout) stops
+//! the stage with the batch unacknowledged, so it is delivered again.
 
 use std::marker::PhantomData;
 use std::sync::Arc;
@@ -9,8 +17,9 @@ use soi_bus::{Bus, Delivery, Publisher, TOPIC_SCORED, TOPIC_SELLERS};
 use soi_model::{Envelope, Kind, Scored, Seller};
 use soi_store::{Store, StoreError};
 
+use crate::sink_check::{check_scored, check_seller};
 use crate::stage::{run_stage, BatchHandler, BatchOutcome};
-use crate::{parse_or_dead_letter, BatchOptions, PipelineError, StageReport};
+use crate::{dead_letter, parse_or_dead_letter, BatchOptions, PipelineError, StageReport};
 
 /// Stores scored listings (listing, verdict and embedded seller in one step) until `verdicts` ends.
 pub async fn run_scored_sink(
@@ -36,14 +45,18 @@ pub async fn run_seller_sink(
     run_stage(bus, TOPIC_SELLERS, group, opts, progress, &mut h).await
 }
 
-/// How a record type is written to the store.
+/// How a record type is checked and written to the store.
 #[async_trait]
 trait Sinkable: serde::Serialize + DeserializeOwned + Send + Sync + 'static {
+    fn check(self) -> Result<Self, String>;
     async fn write(store: &dyn Store, rows: Vec<Self>) -> Result<usize, StoreError>;
 }
 
 #[async_trait]
 impl Sinkable for Scored {
+    fn check(self) -> Result<Self, String> {
+        check_scored(self)
+    }
     async fn write(store: &dyn Store, rows: Vec<Self>) -> Result<usize, StoreError> {
         store.put_scored(rows).await
     }
@@ -51,6 +64,9 @@ impl Sinkable for Scored {
 
 #[async_trait]
 impl Sinkable for Seller {
+    fn check(self) -> Result<Self, String> {
+        check_seller(self)
+    }
     async fn write(store: &dyn Store, rows: Vec<Self>) -> Result<usize, StoreError> {
         store.put_sellers(rows).await
     }
@@ -64,7 +80,7 @@ struct SinkHandler<T> {
     _rows: PhantomData<fn() -> T>,
 }
 
-impl<T> SinkHandler<T> {
+impl<T: Sinkable> SinkHandler<T> {
     fn new(stage: &'static str, kind: Kind, store: Arc<dyn Store>) -> Self {
         SinkHandler {
             stage,
@@ -72,6 +88,49 @@ impl<T> SinkHandler<T> {
             store,
             _rows: PhantomData,
         }
+    }
+
+    /// The checked record a delivery carries, or why it is refused.
+    fn parse(&self, d: &Delivery) -> Result<T, String> {
+        let kind = format!("{:?}", self.kind).to_lowercase();
+        Envelope::<T>::from_bytes(&d.message.payload, self.kind)
+            .map_err(|e| e.to_string())
+            .and_then(|env| env.body.check())
+            .map_err(|e| format!("{kind} message: {e}"))
+    }
+
+    /// Writes the batch's good messages one by one after the store refused them together for a
+    /// record's content: each refused one is dead-lettered with the store's error.
+    async fn one_by_one(
+        &self,
+        batch: &[Delivery],
+        publisher: &dyn Publisher,
+        out: &mut BatchOutcome,
+    ) -> Result<(), PipelineError> {
+        out.processed = 0;
+        for d in batch {
+            // Those that do not parse were dead-lettered already.
+            let Ok(row) = self.parse(d) else { continue };
+            match T::write(self.store.as_ref(), vec![row]).await {
+                Ok(n) => {
+                    out.processed += 1;
+                    out.changed += n as u64;
+                }
+                Err(e) if e.is_content() => {
+                    dead_letter(
+                        publisher,
+                        self.stage,
+                        d,
+                        &format!("the store refused it: {e}"),
+                    )
+                    .await?;
+                    out.dead_lettered += 1;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        publisher.flush().await?;
+        Ok(())
     }
 }
 
@@ -83,17 +142,20 @@ impl<T: Sinkable> BatchHandler for SinkHandler<T> {
         publisher: &dyn Publisher,
     ) -> Result<BatchOutcome, PipelineError> {
         let mut out = BatchOutcome::default();
-        let kind = self.kind;
-        let (rows, dead_lettered) = parse_or_dead_letter(publisher, self.stage, batch, |d| {
-            Envelope::<T>::from_bytes(&d.message.payload, kind)
-                .map(|env| env.body)
-                .map_err(|e| format!("{kind:?} message: {e}").to_lowercase())
-        })
-        .await?;
+        let (rows, dead_lettered) =
+            parse_or_dead_letter(publisher, self.stage, batch, |d| self.parse(d)).await?;
         out.dead_lettered = dead_lettered;
         publisher.flush().await?;
         out.processed = rows.len() as u64;
-        out.changed = T::write(self.store.as_ref(), rows).await? as u64;
+        match T::write(self.store.as_ref(), rows).await {
+            Ok(n) => out.changed = n as u64,
+            Err(e) if e.is_content() => {
+                tracing::warn!(stage = self.stage, error = %e,
+                    "the store refused a record of the batch; writing its messages one by one");
+                self.one_by_one(batch, publisher, &mut out).await?;
+            }
+            Err(e) => return Err(e.into()),
+        }
         Ok(out)
     }
 }

@@ -136,7 +136,7 @@ pub async fn seller_page_facts_survive_partial_sightings(store: &dyn Store) {
     full.cross_border = true;
     store.put_sellers(vec![full]).await.expect("sellers");
     store
-        .put_scored(vec![scored("1", "a", "CN", 0.9, "x")])
+        .put_scored(vec![bare("1", "a", false)])
         .await
         .expect("scored");
     let d = store
@@ -153,4 +153,68 @@ pub async fn seller_page_facts_survive_partial_sightings(store: &dyn Store) {
         .await
         .expect("read")
         .is_none());
+}
+
+/// A scored listing whose embedded seller is a bare reference (id and name, no facts), with all
+/// three flags set to `flags`.
+fn bare(id: &str, seller: &str, flags: bool) -> Scored {
+    let mut s = scored(id, seller, "", 0.9, "x");
+    if let Some(x) = s.listing.seller.as_mut() {
+        x.country = None;
+        x.name = Some(format!("Shop {seller}"));
+        (x.cross_border, x.official, x.verified) = (flags, flags, flags);
+    }
+    s
+}
+
+async fn seller_of(store: &dyn Store, listing: &str) -> Seller {
+    store
+        .listing(None, listing)
+        .await
+        .expect("read")
+        .expect("listing")
+        .seller
+        .expect("seller")
+}
+
+fn flags(s: &Seller) -> (bool, bool, bool) {
+    (s.cross_border, s.official, s.verified)
+}
+
+/// `cross_border`, `official` and `verified` follow the latest sighting that states the seller's
+/// facts: one forged sighting cannot set them for good, and a bare reference (id and name only)
+/// neither sets nor clears them. Needs an empty store.
+pub async fn forged_seller_flags_do_not_stick(store: &dyn Store) {
+    let mut forged = scored("1", "a", "CN", 0.9, "x");
+    if let Some(s) = forged.listing.seller.as_mut() {
+        (s.cross_border, s.official, s.verified) = (true, true, true);
+    }
+    store.put_scored(vec![forged]).await.expect("forged");
+    assert_eq!(flags(&seller_of(store, "1").await), (true, true, true));
+    // The seller page says otherwise, and wins.
+    let mut page = Seller::new("demo", "a");
+    page.country = Some("VN".into());
+    page.followers = Some(3);
+    store.put_sellers(vec![page]).await.expect("page");
+    let s = seller_of(store, "1").await;
+    assert_eq!(
+        flags(&s),
+        (false, false, false),
+        "forged flags stuck: {s:?}"
+    );
+    // A bare reference claiming the flags changes nothing.
+    store
+        .put_scored(vec![bare("2", "a", true)])
+        .await
+        .expect("bare");
+    let s = seller_of(store, "2").await;
+    assert_eq!(flags(&s), (false, false, false), "{s:?}");
+    assert_eq!(s.country.as_deref(), Some("VN"));
+    // Nor does it for a seller seen for the first time.
+    store
+        .put_scored(vec![bare("3", "new", true)])
+        .await
+        .expect("first");
+    let s = seller_of(store, "3").await;
+    assert_eq!(flags(&s), (false, false, false), "{s:?}");
 }

@@ -1,3 +1,6 @@
+//! Store errors, typed so that callers can tell a record the store refuses (dead-letter it) from a
+//! store that is failing (retry later).
+
 use thiserror::Error;
 
 /// Why a store operation failed.
@@ -20,4 +23,26 @@ pub enum StoreError {
     Backend(String),
     #[error("store task failed: {0}")]
     Task(String),
+    /// A record cannot be stored because of its own content (a time the store cannot represent
+    /// or compute with, a row too large). Writing the same record again cannot succeed, so the
+    /// sink dead-letters it instead of retrying its batch forever.
+    #[error("cannot store {key}: {why}")]
+    Content { key: String, why: String },
+    /// A time computed from the caller's arguments (not from a stored record) is out of range.
+    #[error("time out of range: {0}")]
+    TimeRange(String),
+}
+
+impl StoreError {
+    /// Whether the error comes from the content of the records written (retrying them as they are
+    /// cannot help) rather than from the store (connection, disk, lock: retrying may help).
+    pub fn is_content(&self) -> bool {
+        match self {
+            StoreError::Content { .. } => true,
+            StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, _)) => {
+                e.code == rusqlite::ErrorCode::TooBig
+            }
+            _ => false,
+        }
+    }
 }

@@ -34,7 +34,7 @@ pub use alert::{
 pub use canonical::{stored_listing, stored_verdict};
 pub use error::StoreError;
 pub use hash::content_hash;
-pub use merge::merge_seller;
+pub use merge::{first_sighting, merge_seller};
 pub use outbox::{AlertOutbox, OutboxCounts};
 pub use query::{ListingDetail, ReasonSummary, SellerQuery, SellerSummary, StoreCounts};
 pub use reasons::summarize_reasons;

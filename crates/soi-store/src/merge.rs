@@ -1,15 +1,21 @@
 //! Merging seller facts. A seller is seen partially in many places (a name and id embedded in a
 //! listing, full facts on the seller page); a partial sighting must never erase what a fuller one
-//! recorded.
+//! recorded, and one forged sighting must not set a flag for good.
 
 use soi_model::Seller;
 
-/// `new` over `old`: every fact `new` states wins, every fact it leaves out is kept. Flags are only
-/// ever raised by a sighting, since a partial sighting cannot tell "not verified" from "unknown".
+/// `new` over `old`: every fact `new` states wins, every fact it leaves out is kept.
+///
+/// The flags (`cross_border`, `official`, `verified`) are the latest *full* sighting's value: one
+/// that states any fact beyond id and name (a seller page, or a listing that embeds the seller's
+/// country, ratings or followers). A bare reference (id and name, as most listings embed their
+/// seller) cannot tell "not verified" from "unknown", so it leaves the flags as they were. So a
+/// flag set by one forged sighting lasts only until the next full sighting, never for good.
 pub fn merge_seller(old: &Seller, new: &Seller) -> Seller {
     fn pick<T: Clone>(new: &Option<T>, old: &Option<T>) -> Option<T> {
         new.clone().or_else(|| old.clone())
     }
+    let flags = if states_facts(new) { new } else { old };
     Seller {
         id: new.id.clone(),
         marketplace: new.marketplace.clone(),
@@ -20,10 +26,26 @@ pub fn merge_seller(old: &Seller, new: &Seller) -> Seller {
         rating: pick(&new.rating, &old.rating),
         rating_count: pick(&new.rating_count, &old.rating_count),
         followers: pick(&new.followers, &old.followers),
-        official: new.official || old.official,
-        verified: new.verified || old.verified,
-        cross_border: new.cross_border || old.cross_border,
+        official: flags.official,
+        verified: flags.verified,
+        cross_border: flags.cross_border,
     }
+}
+
+/// A seller seen for the first time: [`merge_seller`] over nothing known (a bare reference
+/// brings no flags).
+pub fn first_sighting(new: &Seller) -> Seller {
+    merge_seller(&Seller::new(&new.marketplace, &new.id), new)
+}
+
+/// Whether a sighting states facts beyond the seller's id and name.
+fn states_facts(s: &Seller) -> bool {
+    s.country.is_some()
+        || s.ship_from.is_some()
+        || s.joined_at.is_some()
+        || s.rating.is_some()
+        || s.rating_count.is_some()
+        || s.followers.is_some()
 }
 
 #[cfg(test)]
@@ -44,5 +66,20 @@ mod tests {
         assert_eq!(m.name.as_deref(), Some("Shop"));
         assert!(m.verified);
         assert_eq!(merge_seller(&m, &partial), m);
+    }
+
+    #[test]
+    fn flags_follow_the_latest_full_sighting() {
+        let mut forged = Seller::new("m", "s");
+        forged.country = Some("CN".into());
+        (forged.cross_border, forged.official, forged.verified) = (true, true, true);
+        let mut page = Seller::new("m", "s");
+        page.followers = Some(1);
+        let m = merge_seller(&first_sighting(&forged), &page);
+        assert!(!m.cross_border && !m.official && !m.verified, "{m:?}");
+        let mut bare = Seller::new("m", "s");
+        bare.verified = true;
+        assert!(!first_sighting(&bare).verified);
+        assert!(!merge_seller(&m, &bare).verified);
     }
 }

@@ -38,18 +38,29 @@ pub trait Route: Send + Sync {
 }
 
 /// Builds the route a config describes. Webhook secrets are read from the environment here, so
-/// a missing secret fails before anything is sent.
+/// a missing or empty secret fails before anything is sent.
 pub fn build(name: &str, cfg: &RouteConfig) -> Result<Arc<dyn Route>, AlertError> {
     match &cfg.target {
         Target::Webhook {
             url,
             secret_env,
             timeout_secs,
+            ..
         } => {
-            let secret = std::env::var(secret_env).map_err(|_| AlertError::Route {
+            let refuse = |why: String| AlertError::Route {
                 route: name.to_string(),
-                why: format!("the signing secret's environment variable {secret_env} is not set"),
+                why,
+            };
+            let secret = std::env::var(secret_env).map_err(|_| {
+                refuse(format!(
+                    "the signing secret's environment variable {secret_env} is not set"
+                ))
             })?;
+            if secret.is_empty() {
+                return Err(refuse(format!(
+                    "the signing secret in the environment variable {secret_env} is empty"
+                )));
+            }
             Ok(Arc::new(Webhook::new(
                 name,
                 url,

@@ -1,5 +1,6 @@
 //! A webhook receiver on 127.0.0.1, started by the test: records every request, answers 500 to the
 //! first `fail_first` requests of each idempotency key, and otherwise 200 (accepting a key once).
+//! A redirecting receiver answers every request with 307 to another address instead.
 
 use std::collections::BTreeMap;
 use std::convert::Infallible;
@@ -49,6 +50,16 @@ impl Drop for Receiver {
 
 impl Receiver {
     pub async fn start(addr: SocketAddr, fail_first: usize) -> Receiver {
+        Self::serve(addr, fail_first, None).await
+    }
+
+    /// Answers every request with `307 Temporary Redirect` to `location`.
+    #[allow(dead_code)]
+    pub async fn redirecting(location: String) -> Receiver {
+        Self::serve("127.0.0.1:0".parse().unwrap(), 0, Some(location)).await
+    }
+
+    async fn serve(addr: SocketAddr, fail_first: usize, redirect: Option<String>) -> Receiver {
         let listener = TcpListener::bind(addr).await.expect("bind receiver");
         let addr = listener.local_addr().unwrap();
         let log = Arc::new(Mutex::new(Log::default()));
@@ -61,10 +72,12 @@ impl Receiver {
                     a = listener.accept() => match a { Ok(s) => s, Err(_) => continue },
                 };
                 let log = l2.clone();
+                let redirect = redirect.clone();
                 tokio::spawn(async move {
                     let svc = service_fn(move |req: Request<Incoming>| {
                         let log = log.clone();
-                        async move { Ok::<_, Infallible>(handle(req, &log, fail_first).await) }
+                        let redirect = redirect.clone();
+                        async move { Ok::<_, Infallible>(handle(req, &log, fail_first, redirect).await) }
                     });
                     let _ = hyper::server::conn::http1::Builder::new()
                         .serve_connection(TokioIo::new(stream), svc)
@@ -96,6 +109,7 @@ async fn handle(
     req: Request<Incoming>,
     log: &Mutex<Log>,
     fail_first: usize,
+    redirect: Option<String>,
 ) -> Response<Full<Bytes>> {
     let h = |n: &str| {
         req.headers()
@@ -121,6 +135,20 @@ async fn handle(
         *t += 1;
         *t
     };
+    if let Some(location) = redirect {
+        log.requests.push(Received {
+            key,
+            timestamp,
+            signature,
+            body,
+            status: 307,
+        });
+        return Response::builder()
+            .status(StatusCode::TEMPORARY_REDIRECT)
+            .header("location", location)
+            .body(Full::new(Bytes::new()))
+            .unwrap();
+    }
     let status = if tries <= fail_first {
         StatusCode::INTERNAL_SERVER_ERROR
     } else {

@@ -70,6 +70,9 @@ pub fn claim_due(
     limit: usize,
     lease: Duration,
 ) -> Result<Vec<Delivery>, StoreError> {
+    let until = now
+        .checked_add_signed(lease)
+        .ok_or_else(|| StoreError::TimeRange(format!("{now} plus a lease of {lease}")))?;
     let tx = conn.transaction()?;
     let rows = {
         let mut stmt = tx.prepare_cached(&format!(
@@ -86,7 +89,7 @@ pub fn claim_due(
     for (d, key, _) in &rows {
         tx.execute(
             "UPDATE alert_deliveries SET lease_until = ?3 WHERE alert_key = ?1 AND route = ?2",
-            params![key, d.route, ts(now + lease)],
+            params![key, d.route, ts(until)],
         )?;
     }
     tx.commit()?;

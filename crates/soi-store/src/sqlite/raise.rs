@@ -1,12 +1,12 @@
 //! Rule evaluation inside the verdict's transaction: the outbox half of "write the verdict and
 //! queue its alerts in one step".
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension, Transaction};
 use sha2::{Digest, Sha256};
 use soi_model::{Listing, Seller, Verdict};
 
-use super::time::{parse_ts, ts};
+use super::time::{parse_ts, shift_record, ts};
 use crate::alert::{Alert, AlertRule, AlertRules, AlertState, RuleKind};
 use crate::StoreError;
 
@@ -129,14 +129,12 @@ fn fires(
                 return Ok(None);
             }
             let end = listing.observed_at.unwrap_or(v.scored_at);
-            let n = flagged_in_window(
-                tx,
-                &v.marketplace,
-                sid,
-                *min_risk,
-                end - Duration::seconds(*window_secs),
-                end,
-            )?;
+            let what = format!(
+                "observed_at (else scored_at) minus rule `{}`'s window_secs",
+                rule.name
+            );
+            let start = shift_record(&listing.key(), &what, end, *window_secs, false)?;
+            let n = flagged_in_window(tx, &v.marketplace, sid, *min_risk, start, end)?;
             (n >= *count).then_some(Some(n))
         }
     })
@@ -178,7 +176,10 @@ fn insert(tx: &Transaction, rule: &AlertRule, mut alert: Alert) -> Result<usize,
         Some(s) => s.to_string(),
         None => format!("listing:{}", alert.listing.id),
     };
-    let window = Duration::seconds(rule.dedup_secs.max(0));
+    let (key, secs) = (alert.listing.key(), rule.dedup_secs.max(0));
+    let what = format!("scored_at and rule `{}`'s dedup_secs", rule.name);
+    let from = shift_record(&key, &what, alert.raised_at, secs, false)?;
+    let to = shift_record(&key, &what, alert.raised_at, secs, true)?;
     let earlier: Option<String> = tx
         .query_row(
             "SELECT key FROM alerts
@@ -190,8 +191,8 @@ fn insert(tx: &Transaction, rule: &AlertRule, mut alert: Alert) -> Result<usize,
                 alert.verdict.marketplace,
                 subject,
                 alert.key,
-                ts(alert.raised_at - window),
-                ts(alert.raised_at + window)
+                ts(from),
+                ts(to)
             ],
             |r| r.get(0),
         )

@@ -6,7 +6,7 @@ use soi_model::{Listing, Scored, Seller, Verdict};
 use super::raise;
 use crate::alert::AlertRules;
 use crate::hash::content_hash;
-use crate::merge::merge_seller;
+use crate::merge::{first_sighting, merge_seller};
 use crate::{stored_listing, stored_verdict, StoreError};
 
 /// Writes listings, sellers and verdicts; when `rules` are given, every verdict that changed is
@@ -147,7 +147,7 @@ fn put_seller(tx: &Transaction, new: &Seller) -> Result<usize, StoreError> {
             }
             merged
         }
-        None => new.clone(),
+        None => first_sighting(new),
     };
     tx.execute(
         "INSERT INTO sellers (marketplace, id, name, country, cross_border, body, content_hash)
