@@ -67,6 +67,9 @@ enum Cmd {
         /// The x-soi-signature header (sha256=HEX).
         #[arg(long)]
         signature: String,
+        /// The idempotency-key header: when given, it must match the key inside the signed body.
+        #[arg(long)]
+        idempotency_key: Option<String>,
         /// Environment variable holding the shared secret.
         #[arg(long, default_value = "SOI_POLICE_WEBHOOK_SECRET")]
         secret_env: String,
@@ -250,6 +253,7 @@ pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
             body,
             timestamp,
             signature,
+            idempotency_key,
             secret_env,
             max_age_secs,
         } => {
@@ -259,14 +263,26 @@ pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
             let bytes =
                 std::fs::read(&body).with_context(|| format!("reading {}", body.display()))?;
             let now = chrono::Utc::now().timestamp();
-            match soi_alert::sign::verify(
-                secret.as_bytes(),
-                &timestamp,
-                &signature,
-                &bytes,
-                now,
-                max_age_secs,
-            ) {
+            let checked = match &idempotency_key {
+                Some(key) => soi_alert::sign::verify_request(
+                    secret.as_bytes(),
+                    &timestamp,
+                    &signature,
+                    key,
+                    &bytes,
+                    now,
+                    max_age_secs,
+                ),
+                None => soi_alert::sign::verify(
+                    secret.as_bytes(),
+                    &timestamp,
+                    &signature,
+                    &bytes,
+                    now,
+                    max_age_secs,
+                ),
+            };
+            match checked {
                 Ok(()) => {
                     println!("valid: signature matches and the timestamp is fresh");
                     Ok(ExitCode::SUCCESS)
