@@ -1,7 +1,8 @@
 //! `soi alerts` and `soi report` through the real binary:
 //! - `demo_run_drops_alerts_once_and_reports_are_identical`: `soi run` on the demo raises alerts
 //!   through the store and drops them under HOME/alerts/outbox; a second run adds none; the
-//!   dropped bundles pass `stix2`; two cross-border reports are byte-identical.
+//!   dropped bundles pass `stix2`; the drop folder is 0700 and its files 0600 (TLP:RED); two
+//!   cross-border reports are byte-identical, and a TLP:RED one is owner-only too.
 //! - `verify_accepts_a_signed_payload_and_rejects_tampering`: `soi alerts verify`.
 
 use std::collections::BTreeMap;
@@ -62,6 +63,8 @@ fn demo_run_drops_alerts_once_and_reports_are_identical() {
         "the cross-border demo seller raises a cross-border alert"
     );
 
+    owner_only(&drop_dir);
+
     let script = repo_root().join("crates/soi-alert/tests/check_stix.py");
     let check = Command::new("python3")
         .arg(&script)
@@ -90,6 +93,33 @@ fn demo_run_drops_alerts_once_and_reports_are_identical() {
     let a = files(&r1);
     assert!(a.contains_key(Path::new("CN/dossiers/demo--s09.html")));
     assert_eq!(a, files(&r2), "byte-identical reports");
+
+    let r3 = home.path().join("r3");
+    run(
+        soi(home.path())
+            .args(["report", "cross-border", "--from", "2000-01-01"])
+            .args(["--to", "2100-01-01", "--tlp", "red", "--out"])
+            .arg(&r3),
+        0,
+    );
+    owner_only(&r3);
+}
+
+/// Every folder under `dir` (and `dir`) is 0700 and every file 0600 (unix).
+fn owner_only(dir: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(dir), 0o700, "{}", dir.display());
+        for rel in files(dir).keys() {
+            let p = dir.join(rel);
+            assert_eq!(mode(&p), 0o600, "{}", p.display());
+            assert_eq!(mode(p.parent().unwrap()), 0o700, "{}", p.display());
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
 }
 
 #[test]

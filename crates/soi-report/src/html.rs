@@ -143,7 +143,7 @@ pub fn country_page(c: &CountryReport, p: &ReportParams) -> String {
             "<tr><td>{}</td><td><a href=\"dossiers/{}.html\">{}</a></td><td class=\"num\">{}</td>\
              <td class=\"num\">{:.2}</td><td>{}</td><td>{}</td></tr>",
             esc(&d.seller.marketplace),
-            esc(&d.slug()),
+            esc(&d.file),
             esc(&seller_label(d)),
             d.listings.len(),
             d.max_risk,
@@ -174,7 +174,7 @@ pub fn dossier_section(d: &Dossier) -> String {
         s,
         "<section class=\"dossier\" id=\"{}\">\n<h2>Hồ sơ người bán <span class=\"en\">/ Seller \
          dossier</span>: {}</h2>\n<table>\n",
-        esc(&d.slug()),
+        esc(&d.file),
         esc(&seller_label(d))
     );
     let mut fact = |k: &str, v: String| {
@@ -283,7 +283,7 @@ pub fn index_page(countries: &[CountryReport], p: &ReportParams) -> String {
         p.tlp_note()
     );
     for c in countries {
-        let dir = crate::model::safe(&c.country);
+        let dir = esc(&c.dir);
         let _ = writeln!(
             s,
             "<tr><td><a href=\"{dir}/report.html\">{}</a></td><td class=\"num\">{}</td>\

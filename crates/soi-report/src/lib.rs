@@ -7,14 +7,16 @@
 //! sha256. Nothing in the content comes from the wall clock or from hash-map order: the same
 //! data gives byte-identical reports, so two officers (or a court) get the same hashes.
 
-mod csv;
+pub mod csv;
 mod error;
 pub mod html;
 mod manifest;
 pub mod model;
+pub mod names;
 mod svg;
+mod write;
 
-pub use csv::line as csv_line;
+pub use csv::{neutralise, CsvWriter};
 pub use error::ReportError;
 pub use manifest::Entry as ManifestEntry;
 
@@ -114,17 +116,29 @@ fn render(
     )];
     let json = |v: &dyn erased::Ser| v.bytes();
     for c in countries {
-        let dir = model::safe(&c.country);
+        let dir = &c.dir;
+        let csv = |r: std::io::Result<Vec<u8>>, name: &str| {
+            r.map_err(|e| ReportError::Write {
+                path: format!("{dir}/{name}"),
+                why: e.to_string(),
+            })
+        };
         files.push((
             format!("{dir}/report.html"),
             html::country_page(c, p).into_bytes(),
         ));
         files.push((format!("{dir}/summary.json"), json(c)));
-        files.push((format!("{dir}/sellers.csv"), csv::sellers(c).into_bytes()));
-        files.push((format!("{dir}/listings.csv"), csv::listings(c).into_bytes()));
+        files.push((
+            format!("{dir}/sellers.csv"),
+            csv(csv::sellers(c), "sellers.csv")?,
+        ));
+        files.push((
+            format!("{dir}/listings.csv"),
+            csv(csv::listings(c), "listings.csv")?,
+        ));
         files.push((format!("{dir}/stix-bundle.json"), json(&stix_bundle(c, p))));
         for d in &c.dossiers {
-            let slug = d.slug();
+            let slug = &d.file;
             files.push((
                 format!("{dir}/dossiers/{slug}.html"),
                 html::dossier_page(d, p).into_bytes(),
@@ -174,9 +188,13 @@ fn write_all(
     progress: &(dyn Fn(&Progress) + Sync),
 ) -> Result<ReportSummary, ReportError> {
     let total = files.len() + 1;
+    let mut dest = write::Dest::open(out, p.tlp == Tlp::Red)?;
+    for (rel, _) in &files {
+        dest.path(rel)?;
+    }
     let mut entries = Vec::with_capacity(files.len());
     for (i, (rel, bytes)) in files.iter().enumerate() {
-        write_file(&out.join(rel), bytes)?;
+        dest.write(rel, bytes)?;
         entries.push(manifest::entry(rel, bytes));
         progress(&Progress {
             done: i + 1,
@@ -204,8 +222,7 @@ fn write_all(
         "countries": summaries,
         "files": entries,
     });
-    let path = out.join("manifest.json");
-    write_file(&path, &erased::Ser::bytes(&manifest))?;
+    let path = dest.write("manifest.json", &erased::Ser::bytes(&manifest))?;
     progress(&Progress {
         done: total,
         total,
@@ -216,15 +233,4 @@ fn write_all(
         files: total,
         manifest: path,
     })
-}
-
-fn write_file(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
-    let err = |e: std::io::Error| ReportError::Write {
-        path: path.display().to_string(),
-        why: e.to_string(),
-    };
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(err)?;
-    }
-    std::fs::write(path, bytes).map_err(err)
 }

@@ -9,6 +9,8 @@ use serde::Serialize;
 use soi_model::{Listing, Seller, Verdict};
 use soi_store::ReportRow;
 
+use crate::names;
+
 /// One flagged listing in a dossier.
 #[derive(Debug, Clone, Serialize)]
 pub struct ListingEntry {
@@ -35,19 +37,18 @@ pub struct Dossier {
     /// Reason code -> listings carrying it.
     pub reasons: BTreeMap<String, usize>,
     pub listings: Vec<ListingEntry>,
-}
-
-impl Dossier {
-    /// File-name-safe `marketplace--seller`.
-    pub fn slug(&self) -> String {
-        safe(&format!("{}--{}", self.seller.marketplace, self.seller.id))
-    }
+    /// File name (without extension) of the dossier in its country's `dossiers/` folder.
+    #[serde(skip)]
+    pub file: String,
 }
 
 /// The summary for one seller country.
 #[derive(Debug, Clone, Serialize)]
 pub struct CountryReport {
     pub country: String,
+    /// Folder name of the country in the report (see `names`).
+    #[serde(skip)]
+    pub dir: String,
     pub sellers: usize,
     pub listings: usize,
     /// Marketplace -> (sellers, listings).
@@ -57,19 +58,6 @@ pub struct CountryReport {
     /// Period (day `YYYY-MM-DD`, or month `YYYY-MM` for long reports) -> listings.
     pub over_time: BTreeMap<String, usize>,
     pub dossiers: Vec<Dossier>,
-}
-
-/// Keeps letters, digits, `.`, `_` and `-`; anything else becomes `_`.
-pub fn safe(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
 }
 
 /// Groups rows (any order) into country reports, countries and sellers sorted.
@@ -90,10 +78,35 @@ pub fn build(rows: Vec<ReportRow>, monthly: bool) -> Vec<CountryReport> {
             .or_default()
             .push(r);
     }
-    by_country
+    let mut reports: Vec<CountryReport> = by_country
         .into_iter()
         .map(|(country, sellers)| country_report(country, sellers, monthly))
-        .collect()
+        .collect();
+    let dirs = names::unique(
+        reports
+            .iter()
+            .map(|c| (c.country.as_str(), c.country.as_str())),
+    );
+    for (c, dir) in reports.iter_mut().zip(dirs) {
+        c.dir = dir;
+    }
+    reports
+}
+
+/// Gives each dossier of `rep` its file name: `marketplace--seller` made safe and unique.
+fn name_dossiers(rep: &mut CountryReport) {
+    let keys: Vec<(String, String)> = rep
+        .dossiers
+        .iter()
+        .map(|d| {
+            let (m, id) = (&d.seller.marketplace, &d.seller.id);
+            (format!("{m}--{id}"), format!("{}\n{m}{id}", m.len()))
+        })
+        .collect();
+    let files = names::unique(keys.iter().map(|(k, id)| (k.as_str(), id.as_str())));
+    for (d, f) in rep.dossiers.iter_mut().zip(files) {
+        d.file = f;
+    }
 }
 
 fn country_report(
@@ -103,6 +116,7 @@ fn country_report(
 ) -> CountryReport {
     let mut rep = CountryReport {
         country,
+        dir: String::new(),
         sellers: sellers.len(),
         listings: 0,
         by_marketplace: BTreeMap::new(),
@@ -159,7 +173,9 @@ fn country_report(
             max_risk,
             reasons,
             listings,
+            file: String::new(),
         });
     }
+    name_dossiers(&mut rep);
     rep
 }

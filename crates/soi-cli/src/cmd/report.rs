@@ -10,6 +10,7 @@ use soi_report::{cross_border, ReportParams};
 use soi_store::{SqliteStore, Tlp};
 
 use crate::global::Global;
+use crate::output;
 use crate::progress;
 
 #[derive(clap::Args)]
@@ -87,7 +88,9 @@ pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
     for c in &sum.countries {
         println!(
             "{}: {} flagged sellers, {} flagged listings",
-            c.country, c.sellers, c.listings
+            output::clean(&c.country),
+            c.sellers,
+            c.listings
         );
     }
     println!(

@@ -1,25 +1,33 @@
 //! One listing for an analyst: facts, verdict, and each reason with its evidence in context.
+//! Every stored string is scraped or derived from scraped text, so each is cleaned for the
+//! terminal (see `terminal`) before it is printed.
 
 use std::io::Write;
 
 use soi_model::{char_len, char_slice, Listing, Reason};
 use soi_store::ListingDetail;
 
+use super::terminal::clean;
+
 /// Characters of context shown around a piece of evidence.
 const CONTEXT: usize = 40;
 
 pub fn write_listing(out: &mut dyn Write, d: &ListingDetail) -> std::io::Result<()> {
     let l = &d.listing;
-    writeln!(out, "Listing   {}/{}", l.marketplace, l.id)?;
-    writeln!(out, "Title     {}", l.title)?;
+    writeln!(out, "Listing   {}/{}", clean(&l.marketplace), clean(&l.id))?;
+    writeln!(out, "Title     {}", clean(&l.title))?;
     if let Some(u) = &l.url {
-        writeln!(out, "URL       {u}")?;
+        writeln!(out, "URL       {}", clean(u))?;
     }
     if let Some(p) = l.price {
-        writeln!(out, "Price     {p} {}", l.currency.as_deref().unwrap_or(""))?;
+        writeln!(
+            out,
+            "Price     {p} {}",
+            clean(l.currency.as_deref().unwrap_or(""))
+        )?;
     }
     if let Some(c) = &l.category {
-        writeln!(out, "Category  {c}")?;
+        writeln!(out, "Category  {}", clean(c))?;
     }
     if let Some(t) = l.observed_at {
         writeln!(out, "Observed  {}", t.to_rfc3339())?;
@@ -27,16 +35,16 @@ pub fn write_listing(out: &mut dyn Write, d: &ListingDetail) -> std::io::Result<
     writeln!(
         out,
         "Evidence  sha256:{}",
-        l.evidence_sha256.as_deref().unwrap_or("(none recorded)")
+        clean(l.evidence_sha256.as_deref().unwrap_or("(none recorded)"))
     )?;
     if let Some(s) = &d.seller {
         writeln!(
             out,
             "Seller    {} ({}) country {} ship-from {}{}",
-            s.name.as_deref().unwrap_or("-"),
-            s.id,
-            s.country.as_deref().unwrap_or("?"),
-            s.ship_from.as_deref().unwrap_or("?"),
+            clean(s.name.as_deref().unwrap_or("-")),
+            clean(&s.id),
+            clean(s.country.as_deref().unwrap_or("?")),
+            clean(s.ship_from.as_deref().unwrap_or("?")),
             if s.cross_border { ", cross-border" } else { "" }
         )?;
     }
@@ -44,12 +52,16 @@ pub fn write_listing(out: &mut dyn Write, d: &ListingDetail) -> std::io::Result<
         writeln!(out, "Verdict   not scored yet")?;
         return Ok(());
     };
-    let heads: Vec<String> = v.heads.iter().map(|(k, p)| format!("{k} {p:.2}")).collect();
+    let heads: Vec<String> = v
+        .heads
+        .iter()
+        .map(|(k, p)| format!("{} {p:.2}", clean(k)))
+        .collect();
     writeln!(out, "Risk      {:.2}  ({})", v.risk, heads.join(", "))?;
     writeln!(
         out,
         "Model     {} scored {}",
-        v.model,
+        clean(&v.model),
         v.scored_at.to_rfc3339()
     )?;
     if v.reasons.is_empty() {
@@ -60,19 +72,19 @@ pub fn write_listing(out: &mut dyn Write, d: &ListingDetail) -> std::io::Result<
             out,
             "Reason {}  {} (+{:.2}, {})",
             i + 1,
-            r.code,
+            clean(&r.code),
             r.contribution,
-            r.source
+            clean(&r.source)
         )?;
-        writeln!(out, "          {}", r.message)?;
-        writeln!(out, "          {}", r.message_vi)?;
+        writeln!(out, "          {}", clean(&r.message))?;
+        writeln!(out, "          {}", clean(&r.message_vi))?;
         writeln!(
             out,
             "          {}[{}..{}]: {}",
-            r.field,
+            clean(&r.field),
             r.start,
             r.end,
-            in_context(l, r)
+            clean(&in_context(l, r))
         )?;
     }
     Ok(())

@@ -2,10 +2,12 @@
 
 mod listing;
 mod sellers;
+mod terminal;
 mod text;
 
 pub use listing::write_listing;
 pub use sellers::write_sellers;
+pub use terminal::clean;
 
 /// Output format of list commands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

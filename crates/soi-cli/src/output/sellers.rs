@@ -1,9 +1,11 @@
-//! The flagged-sellers list as a table, JSON or CSV.
+//! The flagged-sellers list as a table, JSON or CSV. The table cleans every outside string for
+//! the terminal; the CSV goes through soi-report's one writer, which neutralises formulas.
 
 use std::io::Write;
 
 use soi_store::SellerSummary;
 
+use super::terminal::clean;
 use super::text::{clip, fit};
 use super::Format;
 
@@ -61,13 +63,18 @@ fn write_table(out: &mut dyn Write, sellers: &[SellerSummary]) -> std::io::Resul
             writeln!(
                 out,
                 "      - {} ({}x): \"{}\" [{} {}]",
-                r.code,
+                clean(&r.code),
                 r.listings,
                 clip(&r.example_evidence, 60),
-                r.example_listing_id,
-                r.example_field,
+                clean(&r.example_listing_id),
+                clean(&r.example_field),
             )?;
-            writeln!(out, "        {} / {}", r.message, r.message_vi)?;
+            writeln!(
+                out,
+                "        {} / {}",
+                clean(&r.message),
+                clean(&r.message_vi)
+            )?;
         }
     }
     writeln!(
@@ -94,7 +101,7 @@ fn write_csv(out: &mut dyn Write, sellers: &[SellerSummary]) -> std::io::Result<
         "reasons",
         "top_evidence",
     ];
-    out.write_all(soi_report::csv_line(&header.map(String::from)).as_bytes())?;
+    let mut w = soi_report::CsvWriter::new(out, &header)?;
     for s in sellers {
         let reasons: Vec<String> = s
             .reasons
@@ -104,7 +111,7 @@ fn write_csv(out: &mut dyn Write, sellers: &[SellerSummary]) -> std::io::Result<
         let time = |t: Option<chrono::DateTime<chrono::Utc>>| {
             t.map(|t| t.to_rfc3339()).unwrap_or_default()
         };
-        let row = soi_report::csv_line(&[
+        w.row([
             s.marketplace.clone(),
             s.seller_id.clone(),
             s.name.clone().unwrap_or_default(),
@@ -121,8 +128,8 @@ fn write_csv(out: &mut dyn Write, sellers: &[SellerSummary]) -> std::io::Result<
                 .first()
                 .map(|r| r.example_evidence.clone())
                 .unwrap_or_default(),
-        ]);
-        out.write_all(row.as_bytes())?;
+        ])?;
     }
+    w.finish()?;
     Ok(())
 }
