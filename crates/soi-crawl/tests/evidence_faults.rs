@@ -54,7 +54,8 @@ fn a_torn_log_line_skips_that_record_only() {
     let log = dir.path().join("records.jsonl");
     let mut torn = std::fs::read(&log).unwrap();
     let cut = torn.len() - 20;
-    torn.extend_from_slice(&torn[..cut].to_vec());
+    let half = torn[..cut].to_vec();
+    torn.extend_from_slice(&half);
     torn.extend_from_slice(&[0xe1, 0xbb, b'\n']);
     std::fs::write(&log, torn).unwrap();
     put(&store, "http://shop.example/2", b"<html>two</html>");
