@@ -77,9 +77,8 @@ impl<R: BufRead> LineReader<R> {
         }
     }
 
-    /// The next line with its raw bytes (up to the cap), whether it was over the cap, its full
-    /// length and its offset; `None` at the end of the input.
-    fn raw_line(&mut self) -> std::io::Result<Option<(Vec<u8>, bool, u64, u64)>> {
+    /// The next line's raw bytes (up to the cap); `None` at the end of the input.
+    fn raw_line(&mut self) -> std::io::Result<Option<RawLine>> {
         let start = self.offset;
         let mut buf = Vec::new();
         let (mut len, mut over, mut any) = (0u64, false, false);
@@ -113,8 +112,22 @@ impl<R: BufRead> LineReader<R> {
                 break;
             }
         }
-        Ok(Some((buf, over, len, start)))
+        Ok(Some(RawLine {
+            bytes: buf,
+            over,
+            len,
+            start,
+        }))
     }
+}
+
+/// One line as read: its bytes (empty when over the cap), whether it was over the cap, its full
+/// length without the newline and its offset in the input.
+struct RawLine {
+    bytes: Vec<u8>,
+    over: bool,
+    len: u64,
+    start: u64,
 }
 
 impl<R: BufRead> Iterator for LineReader<R> {
@@ -122,7 +135,12 @@ impl<R: BufRead> Iterator for LineReader<R> {
 
     fn next(&mut self) -> Option<Self::Item> {
         loop {
-            let (mut bytes, over, len, start) = match self.raw_line() {
+            let RawLine {
+                mut bytes,
+                over,
+                len,
+                start,
+            } = match self.raw_line() {
                 Ok(Some(l)) => l,
                 Ok(None) => return None,
                 Err(e) => return Some(Err(e)),
