@@ -19,6 +19,8 @@ struct Topic {
 
 struct Inner {
     capacity: usize,
+    /// Largest message accepted (key plus payload bytes); `None`: no limit.
+    max_message_bytes: Option<usize>,
     topics: Mutex<HashMap<String, Topic>>,
 }
 
@@ -51,6 +53,20 @@ impl InProcBus {
         InProcBus {
             inner: Arc::new(Inner {
                 capacity: capacity.max(1),
+                max_message_bytes: None,
+                topics: Mutex::new(HashMap::new()),
+            }),
+        }
+    }
+
+    /// A bus that refuses messages over `max` bytes (key plus payload) with
+    /// [`BusError::TooLarge`], as Kafka does; use [`crate::DEFAULT_MAX_MESSAGE_BYTES`] to behave
+    /// like the distributed pipeline.
+    pub fn with_max_message_bytes(capacity: usize, max: usize) -> Self {
+        InProcBus {
+            inner: Arc::new(Inner {
+                capacity: capacity.max(1),
+                max_message_bytes: Some(max),
                 topics: Mutex::new(HashMap::new()),
             }),
         }
@@ -66,6 +82,9 @@ impl Default for InProcBus {
 #[async_trait]
 impl Publisher for InProcBus {
     async fn publish(&self, topic: &str, key: &str, payload: Vec<u8>) -> Result<(), BusError> {
+        if let Some(max) = self.inner.max_message_bytes {
+            crate::check_size(topic, key, &payload, max)?;
+        }
         let tx = self.inner.with_topic(topic, |t| t.tx.clone());
         let tx = tx.ok_or_else(|| BusError::Closed(topic.to_string()))?;
         let msg = Message {
@@ -172,6 +191,31 @@ mod tests {
             Err(BusError::Closed(_))
         ));
         assert!(bus.subscribe("t", "g2").await.is_err());
+    }
+
+    #[tokio::test]
+    async fn messages_over_the_limit_are_refused_and_the_topic_goes_on() {
+        let bus = InProcBus::with_max_message_bytes(4, 10);
+        let mut sub = bus.subscribe("t", "g").await.unwrap();
+        let p = bus.publisher();
+        let e = p.publish("t", "k", vec![0; 10]).await.unwrap_err();
+        assert!(
+            matches!(
+                &e,
+                BusError::TooLarge {
+                    bytes: 11,
+                    max: 10,
+                    ..
+                }
+            ),
+            "{e}"
+        );
+        assert!(e.to_string().contains("11 bytes"), "{e}");
+        p.publish("t", "k", vec![0; 9]).await.unwrap();
+        bus.close("t").await.unwrap();
+        let d = sub.next().await.unwrap().expect("the small message");
+        assert_eq!(d.message.payload.len(), 9);
+        assert!(sub.next().await.unwrap().is_none());
     }
 
     /// A slow consumer holds the producer back: the producer can never get more than

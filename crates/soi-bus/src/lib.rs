@@ -16,7 +16,7 @@ mod error;
 mod inproc;
 
 pub use error::BusError;
-pub use inproc::InProcBus;
+pub use inproc::{InProcBus, DEFAULT_CAPACITY};
 
 use async_trait::async_trait;
 use std::sync::Arc;
@@ -29,6 +29,26 @@ pub const TOPIC_SELLERS: &str = "sellers.raw";
 pub const TOPIC_SCORED: &str = "verdicts";
 /// Dead-letter topic: messages that could not be parsed or processed, with the error.
 pub const TOPIC_DLQ: &str = "dlq";
+
+/// Largest message (key plus payload, in bytes) a bus accepts unless configured otherwise: the
+/// default `max.message.bytes` of a Kafka topic, rounded down, so that what passes in process also
+/// passes on Kafka.
+pub const DEFAULT_MAX_MESSAGE_BYTES: usize = 1_000_000;
+
+/// The size check every bus applies before sending: `Err(BusError::TooLarge)` when key plus
+/// payload exceed `max`.
+pub fn check_size(topic: &str, key: &str, payload: &[u8], max: usize) -> Result<(), BusError> {
+    let bytes = key.len() + payload.len();
+    if bytes > max {
+        return Err(BusError::TooLarge {
+            topic: topic.to_string(),
+            key: key.chars().take(200).collect(),
+            bytes,
+            max,
+        });
+    }
+    Ok(())
+}
 
 /// One message as read from the bus.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,7 +76,8 @@ pub struct Delivery {
 /// Sends messages to topics. Cheap to share between tasks.
 #[async_trait]
 pub trait Publisher: Send + Sync {
-    /// Sends one message; waits while the topic is full.
+    /// Sends one message; waits while the topic is full. A message over the bus's size limit is
+    /// refused with [`BusError::TooLarge`] and not sent.
     async fn publish(&self, topic: &str, key: &str, payload: Vec<u8>) -> Result<(), BusError>;
     /// Waits until everything published so far has been accepted by the bus.
     async fn flush(&self) -> Result<(), BusError>;

@@ -5,6 +5,7 @@
 
 mod cmd;
 mod global;
+mod input;
 mod output;
 mod progress;
 

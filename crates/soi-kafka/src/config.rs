@@ -19,6 +19,10 @@ pub struct KafkaOptions {
     /// Prefix for every topic name, to run several pipelines on one cluster.
     pub topic_prefix: String,
     pub client_id: String,
+    /// Largest message the publisher sends (key plus payload bytes); bigger ones are refused
+    /// with `BusError::TooLarge` before they reach librdkafka or the broker. Keep it at or below
+    /// the topics' `max.message.bytes` (1 MB by default).
+    pub max_message_bytes: usize,
 }
 
 impl KafkaOptions {
@@ -43,6 +47,7 @@ impl KafkaOptions {
             idle_timeout: None,
             topic_prefix: String::new(),
             client_id: "soi".into(),
+            max_message_bytes: soi_bus::DEFAULT_MAX_MESSAGE_BYTES,
         })
     }
 

@@ -8,7 +8,15 @@
 //! Every record travels as JSON. Messages on the bus are wrapped in an [`Envelope`] that carries a
 //! schema version, so a consumer can refuse (and dead-letter) a message from a newer producer
 //! instead of misreading it.
+//!
+//! Everything from outside passes the same boundary ([`Listing::prepare`], [`Seller::prepare`],
+//! the deserialisers): text fields are capped, countries are ISO alpha-2 or unknown, ids cannot
+//! make keys ambiguous and dates lie in a sane range, so no later stage has to guard against a
+//! hostile record.
 
+mod bounds;
+mod caps;
+mod country;
 mod envelope;
 mod error;
 mod listing;
@@ -17,10 +25,16 @@ mod seller;
 mod span;
 mod verdict;
 
+pub use bounds::{check_date, check_id, EARLIEST, LATEST, MAX_ID_CHARS};
+pub use caps::{
+    cap_string, MAX_DESCRIPTION_CHARS, MAX_LABEL_CHARS, MAX_REVIEWS, MAX_REVIEW_CHARS,
+    MAX_TITLE_CHARS, MAX_URL_CHARS,
+};
+pub use country::{country_code, ISO_3166_ALPHA2};
 pub use envelope::{Envelope, Kind, SCHEMA_VERSION};
 pub use error::ModelError;
 pub use listing::{Listing, Review};
 pub use scored::Scored;
 pub use seller::Seller;
-pub use span::{char_len, char_slice, char_span_of_bytes};
-pub use verdict::{Reason, Verdict};
+pub use span::{char_len, char_slice, char_span_of_bytes, truncate_chars};
+pub use verdict::{Reason, Verdict, MAX_EVIDENCE_CHARS};

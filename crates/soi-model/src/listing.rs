@@ -1,7 +1,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::{ModelError, Seller};
+use crate::{check_date, check_id, ModelError, Seller};
 
 /// A review left on a listing. Reviews feed the seller's review-spam rate.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -33,7 +33,12 @@ pub struct Listing {
     pub category: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub images_count: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// When the page was fetched; 1970-01-01 ..= 2099-12-31 (see [`crate::EARLIEST`]).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::bounds::observed_at"
+    )]
     pub observed_at: Option<DateTime<Utc>>,
     /// sha256 of the fetched page this listing was extracted from (hex).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -42,6 +47,10 @@ pub struct Listing {
     pub seller: Option<Seller>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub reviews: Vec<Review>,
+    /// Fields cut to their size cap ([`Listing::cap_fields`]): the stored text is not all of the
+    /// page's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub truncated: Vec<String>,
 }
 
 impl Listing {
@@ -54,33 +63,34 @@ impl Listing {
         self.seller.as_ref().map(|s| s.id.as_str())
     }
 
-    /// Parses one JSON object and checks the required fields. An embedded seller without a
-    /// marketplace inherits the listing's.
+    /// Parses one JSON object and prepares it ([`Listing::prepare`]).
     pub fn from_json(text: &str) -> Result<Listing, ModelError> {
         let l: Listing = serde_json::from_str(text)?;
         l.prepare()
     }
 
-    /// Validates a listing received from outside and fills what can be inferred (an embedded
-    /// seller without a marketplace inherits the listing's).
+    /// Makes a listing received from outside safe for every stage: caps its text fields
+    /// ([`Listing::cap_fields`]), maps the seller's country to ISO alpha-2 or unknown
+    /// ([`crate::country_code`]), lets an embedded seller without a marketplace inherit the
+    /// listing's, then checks the invariants ([`Listing::validate`]).
     pub fn prepare(mut self) -> Result<Listing, ModelError> {
-        self.validate()?;
+        self.cap_fields();
         if let Some(s) = self.seller.as_mut() {
+            s.country = s.country.as_deref().and_then(crate::country_code);
             if s.marketplace.is_empty() {
                 s.marketplace = self.marketplace.clone();
             }
         }
+        self.validate()?;
         Ok(self)
     }
 
-    /// Checks the invariants every stage relies on.
+    /// Checks the invariants every stage relies on: ids that make an unambiguous key
+    /// ([`crate::check_id`]), a title, a non-negative price, dates in range
+    /// ([`crate::check_date`]).
     pub fn validate(&self) -> Result<(), ModelError> {
-        if self.id.trim().is_empty() {
-            return Err(ModelError::Missing("id"));
-        }
-        if self.marketplace.trim().is_empty() {
-            return Err(ModelError::Missing("marketplace"));
-        }
+        check_id("id", &self.id)?;
+        check_id("marketplace", &self.marketplace)?;
         if self.title.trim().is_empty() {
             return Err(ModelError::Missing("title"));
         }
@@ -92,10 +102,11 @@ impl Listing {
                 });
             }
         }
+        if let Some(t) = &self.observed_at {
+            check_date("observed_at", t)?;
+        }
         if let Some(s) = &self.seller {
-            if s.id.trim().is_empty() {
-                return Err(ModelError::Missing("seller.id"));
-            }
+            s.validate_as("seller.id", "seller.marketplace", "seller.joined_at")?;
         }
         Ok(())
     }
@@ -144,5 +155,79 @@ mod tests {
         let e = Listing::from_json(r#"{"id":"1","marketplace":"m","title":"x","price":-1}"#)
             .unwrap_err();
         assert!(e.to_string().contains("price"), "{e}");
+    }
+
+    #[test]
+    fn dates_out_of_range_are_refused_naming_the_field() {
+        let far =
+            r#"{"id":"1","marketplace":"m","title":"x","observed_at":"-262143-01-01T00:00:00Z"}"#;
+        let e = Listing::from_json(far).unwrap_err().to_string();
+        assert!(e.contains("`observed_at`"), "{e}");
+        let seller = r#"{"id":"1","marketplace":"m","title":"x",
+            "seller":{"id":"s","joined_at":"2300-01-01T00:00:00Z"}}"#;
+        let e = Listing::from_json(seller).unwrap_err().to_string();
+        assert!(e.contains("`joined_at`"), "{e}");
+        let ok = r#"{"id":"1","marketplace":"m","title":"x","observed_at":"2025-01-01T00:00:00Z"}"#;
+        assert!(Listing::from_json(ok).is_ok());
+        // Built in code, not parsed: validate catches it.
+        let l = Listing {
+            observed_at: Some(chrono::DateTime::<Utc>::MIN_UTC),
+            ..Listing::from_json(ok).unwrap()
+        };
+        assert!(l
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("`observed_at`"));
+    }
+
+    #[test]
+    fn ids_that_would_make_keys_ambiguous_are_refused() {
+        for (json, field) in [
+            (r#"{"id":"a/b","marketplace":"m","title":"x"}"#, "`id`"),
+            (
+                r#"{"id":"a","marketplace":"../m","title":"x"}"#,
+                "`marketplace`",
+            ),
+            (
+                r#"{"id":"a","marketplace":"m","title":"x","seller":{"id":"s/1"}}"#,
+                "`seller.id`",
+            ),
+            (r#"{"id":"a\u0000","marketplace":"m","title":"x"}"#, "`id`"),
+        ] {
+            let e = Listing::from_json(json).unwrap_err().to_string();
+            assert!(e.contains(field), "{json}: {e}");
+        }
+    }
+
+    #[test]
+    fn seller_countries_are_alpha2_or_unknown() {
+        let l = Listing::from_json(
+            r#"{"id":"1","marketplace":"m","title":"x","seller":{"id":"s","country":".."}}"#,
+        )
+        .unwrap();
+        assert_eq!(l.seller.as_ref().and_then(|s| s.country.clone()), None);
+        let l = Listing::from_json(
+            r#"{"id":"1","marketplace":"m","title":"x","seller":{"id":"s","country":"cn"}}"#,
+        )
+        .unwrap();
+        assert_eq!(l.seller.and_then(|s| s.country).as_deref(), Some("CN"));
+        let mut s = Seller::new("m", "s");
+        s.country = Some("../../x".into());
+        assert_eq!(s.prepare().unwrap().country, None);
+    }
+
+    #[test]
+    fn a_huge_description_is_capped_and_recorded() {
+        let desc = "ố".repeat(300_000);
+        let json = serde_json::json!({"id":"1","marketplace":"m","title":"x","description":desc});
+        let l = Listing::from_json(&json.to_string()).unwrap();
+        let d = l.description.as_deref().unwrap_or_default();
+        assert_eq!(d.chars().count(), crate::MAX_DESCRIPTION_CHARS);
+        assert_eq!(l.truncated, ["description"]);
+        let back: serde_json::Value = serde_json::to_value(&l).unwrap();
+        assert_eq!(back["truncated"], serde_json::json!(["description"]));
+        let small = Listing::from_json(r#"{"id":"1","marketplace":"m","title":"x"}"#).unwrap();
+        assert!(!serde_json::to_string(&small).unwrap().contains("truncated"));
     }
 }

@@ -36,6 +36,14 @@ pub fn char_slice(s: &str, start: usize, end: usize) -> &str {
     &s[b0..b1]
 }
 
+/// The first `max` characters of `s` (all of it when shorter), cut on a character boundary.
+pub fn truncate_chars(s: &str, max: usize) -> &str {
+    match s.char_indices().nth(max) {
+        Some((b, _)) => &s[..b],
+        None => s,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -49,5 +57,13 @@ mod tests {
         assert_eq!(char_slice(s, cs, ce), "chính");
         assert_eq!(char_slice(s, 16, 100), "giá rẻ");
         assert_eq!(char_slice(s, 3, 3), "");
+    }
+
+    #[test]
+    fn truncation_cuts_on_character_boundaries() {
+        assert_eq!(truncate_chars("giá rẻ", 3), "giá");
+        assert_eq!(truncate_chars("giá rẻ", 6), "giá rẻ");
+        assert_eq!(truncate_chars("giá rẻ", 60), "giá rẻ");
+        assert_eq!(truncate_chars("ẻ", 0), "");
     }
 }

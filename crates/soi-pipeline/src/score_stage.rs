@@ -1,14 +1,19 @@
 //! The score stage: raw listings in, scored listings (listing + verdict) out.
+//!
+//! A scored listing that is too large for the bus (`BusError::TooLarge`) cannot succeed on any
+//! redelivery, so it is not an error of the stage: its input message goes to the dead-letter
+//! topic with the reason (cut if need be, with the original's sha256 and length), it is
+//! acknowledged with the batch and the stage goes on.
 
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use soi_bus::{Bus, Delivery, Publisher, TOPIC_LISTINGS, TOPIC_SCORED};
+use soi_bus::{Bus, BusError, Delivery, Publisher, TOPIC_LISTINGS, TOPIC_SCORED};
 use soi_model::{Envelope, Kind, Listing, Scored};
 use soi_score::Scorer;
 
 use crate::stage::{run_stage, BatchHandler, BatchOutcome};
-use crate::{parse_or_dead_letter, BatchOptions, PipelineError, StageReport};
+use crate::{dead_letter, parse_or_dead_letter, BatchOptions, PipelineError, StageReport};
 
 const STAGE: &str = "score";
 
@@ -38,8 +43,9 @@ impl BatchHandler for ScoreHandler {
         batch: &[Delivery],
         publisher: &dyn Publisher,
     ) -> Result<BatchOutcome, PipelineError> {
-        let (listings, dead_lettered) =
-            parse_or_dead_letter(publisher, STAGE, batch, parse).await?;
+        let (parsed, dead_lettered) =
+            parse_or_dead_letter(publisher, STAGE, batch, |d| parse(d).map(|l| (l, d))).await?;
+        let (listings, sources): (Vec<Listing>, Vec<&Delivery>) = parsed.into_iter().unzip();
         let mut out = BatchOutcome {
             dead_lettered,
             ..Default::default()
@@ -51,13 +57,17 @@ impl BatchHandler for ScoreHandler {
         })
         .await
         .map_err(|e| PipelineError::Task(e.to_string()))?;
-        for (listing, verdict) in listings.into_iter().zip(verdicts) {
+        for ((listing, verdict), d) in listings.into_iter().zip(verdicts).zip(sources) {
             let key = listing.key();
             let env = Envelope::new(Kind::Scored, key.clone(), Scored { listing, verdict });
-            publisher
-                .publish(TOPIC_SCORED, &key, env.to_bytes())
-                .await?;
-            out.processed += 1;
+            match publisher.publish(TOPIC_SCORED, &key, env.to_bytes()).await {
+                Ok(()) => out.processed += 1,
+                Err(e @ BusError::TooLarge { .. }) => {
+                    dead_letter(publisher, STAGE, d, &format!("scored listing: {e}")).await?;
+                    out.dead_lettered += 1;
+                }
+                Err(e) => return Err(e.into()),
+            }
         }
         // The batch is acknowledged right after: everything must be in the bus first.
         publisher.flush().await?;

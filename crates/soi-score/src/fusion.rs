@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use soi_model::{char_slice, Listing, Reason};
+use soi_model::{char_slice, truncate_chars, Listing, Reason, MAX_EVIDENCE_CHARS};
 
 use crate::config::ScoringConfig;
 use crate::signals::Hit;
@@ -33,11 +33,15 @@ pub fn fuse(cfg: &ScoringConfig, l: &Listing, hits: &[Hit]) -> (f64, Vec<Reason>
         }
         let contribution = w * h.strength;
         logit += contribution;
-        let evidence = h.evidence.clone().unwrap_or_else(|| {
-            l.field_text(&h.field)
-                .map(|t| char_slice(t, h.start, h.end).to_string())
+        // Quoted evidence is capped; the span keeps pointing at all of it in the listing.
+        let evidence = match &h.evidence {
+            Some(e) => truncate_chars(e, MAX_EVIDENCE_CHARS).to_string(),
+            None => l
+                .field_text(&h.field)
+                .map(|t| truncate_chars(char_slice(t, h.start, h.end), MAX_EVIDENCE_CHARS))
                 .unwrap_or_default()
-        });
+                .to_string(),
+        };
         reasons.push(Reason {
             code: h.code.to_string(),
             message: h.message.clone(),
@@ -98,5 +102,26 @@ mod tests {
         );
         assert!(r4 > r2 && r4 > 0.9);
         assert_eq!(reasons.len(), 2);
+    }
+
+    #[test]
+    fn long_evidence_is_quoted_in_part_and_the_span_covers_all_of_it() {
+        let cfg = ScoringConfig::builtin().unwrap();
+        let l = Listing {
+            title: "ố".repeat(5000),
+            ..Default::default()
+        };
+        let mut h = hit("fake_giveaway", 1.0);
+        h.end = 5000;
+        let mut own = hit("off_platform_contact", 1.0);
+        own.evidence = Some("x".repeat(1000));
+        let (_, reasons) = fuse(&cfg, &l, &[h, own]);
+        assert_eq!(reasons.len(), 2);
+        for r in &reasons {
+            assert_eq!(r.evidence.chars().count(), MAX_EVIDENCE_CHARS, "{}", r.code);
+        }
+        let quoted = reasons.iter().find(|r| r.code == "fake_giveaway").unwrap();
+        assert_eq!((quoted.start, quoted.end), (0, 5000));
+        assert!(l.title.starts_with(&quoted.evidence));
     }
 }

@@ -3,13 +3,19 @@
 //! crawl -> [listings.raw, sellers.raw] -> score -> [verdicts] -> sink -> store, over the bounded
 //! in-process bus, then the top flagged sellers with their reasons. With the default marketplace
 //! (`demo`) it first serves the bundled demo site from `pipelines/demo-site/` on 127.0.0.1.
+//!
+//! With `--input FILE` it reads listings instead, line by line like `soi score` (bounded lines,
+//! malformed ones reported and skipped, exit status 2 when any was). The in-process bus refuses
+//! messages over the same size as Kafka, so an over-size result is dead-lettered here too.
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context;
-use soi_bus::{Bus, InProcBus, TOPIC_DLQ, TOPIC_LISTINGS, TOPIC_SELLERS};
+use soi_bus::{
+    Bus, InProcBus, DEFAULT_MAX_MESSAGE_BYTES, TOPIC_DLQ, TOPIC_LISTINGS, TOPIC_SELLERS,
+};
 use soi_pipeline::{run_score_stage, run_scored_sink, run_seller_sink, BatchOptions, StageReport};
 use soi_score::Scorer;
 use soi_store::SellerQuery;
@@ -44,6 +50,8 @@ pub struct Args {
     /// With `--bus kafka://...`: the stages stop after this many seconds without messages.
     #[arg(long, default_value_t = 5)]
     pub idle_exit: u64,
+    #[command(flatten)]
+    pub limit: crate::input::LineLimit,
 }
 
 const GROUP: &str = "soi-run";
@@ -58,7 +66,11 @@ pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
         .await?;
     let bus: Arc<dyn Bus> = match &kafka {
         Some(k) => k.clone(),
-        None => Arc::new(InProcBus::default()),
+        // The same message limit as on Kafka, so a run in process fails no differently.
+        None => Arc::new(InProcBus::with_max_message_bytes(
+            soi_bus::DEFAULT_CAPACITY,
+            DEFAULT_MAX_MESSAGE_BYTES,
+        )),
     };
     let bars = indicatif::MultiProgress::new();
     let opts = BatchOptions::default();
@@ -103,12 +115,14 @@ pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
     };
     let base = demo.as_ref().map(|(u, _)| u.clone());
     let publisher = bus.publisher();
+    let mut malformed = 0u64;
     let crawled = match &a.input {
         Some(path) => {
             let bar = bars.add(progress::spinner(g.quiet, "read"));
-            publish_file(path, publisher.as_ref(), false, &bar)
+            publish_file(path, a.limit, publisher.as_ref(), false, &bar)
                 .await
                 .map(|(ok, bad)| {
+                    malformed = bad;
                     format!(
                         "read {ok} listings from {} ({bad} malformed lines skipped)",
                         path.display()
@@ -161,7 +175,12 @@ pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
     println!();
     output::write_sellers(&mut std::io::stdout().lock(), &top, Format::Table)?;
     super::alerts::after_run(alerts).await?;
-    Ok(ExitCode::SUCCESS)
+    // Like `soi score` and `soi publish`: malformed input lines make the exit status 2.
+    Ok(if malformed > 0 {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// Drains the dead-letter topic into a JSON Lines file, so nothing is dropped silently.

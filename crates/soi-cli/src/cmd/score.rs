@@ -2,13 +2,15 @@
 //!
 //! One output line per input line, in order. A malformed line is reported on stderr with its line
 //! number and answered in place with `{"line": N, "error": "..."}` so the output stays aligned
-//! with the input; the exit status is 2 when any line failed. Blank lines are skipped.
+//! with the input; the exit status is 2 when any line failed. Blank lines are skipped. A line that
+//! is not UTF-8 or longer than `--max-line-bytes` is such a malformed line too (see
+//! [`crate::input`]); only a failing read stops the command.
 //!
 //! With `--bus kafka://...` it is the score stage of the distributed pipeline instead: it consumes
 //! `listings.raw` as a member of a consumer group (run several for more throughput) and publishes
 //! scored listings until stopped (Ctrl-C / SIGTERM finish the current batch) or idle.
 
-use std::io::{BufRead, BufWriter, Write};
+use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -19,6 +21,7 @@ use soi_model::Listing;
 use soi_score::Scorer;
 
 use crate::global::Global;
+use crate::input::{self, LineLimit};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -37,6 +40,8 @@ pub struct Args {
     /// Stage mode: stop after this many seconds without messages (default: run until stopped).
     #[arg(long)]
     idle_exit: Option<u64>,
+    #[command(flatten)]
+    limit: LineLimit,
 }
 
 /// An input line waiting for its batch: a listing to score, or the error to answer in place.
@@ -82,14 +87,6 @@ async fn stage(a: Args, g: &Global, scorer: Arc<dyn Scorer>) -> anyhow::Result<E
     Ok(ExitCode::SUCCESS)
 }
 
-fn open_input(p: &PathBuf) -> anyhow::Result<Box<dyn BufRead>> {
-    if p.as_os_str() == "-" {
-        return Ok(Box::new(std::io::stdin().lock()));
-    }
-    let f = std::fs::File::open(p).with_context(|| format!("opening {}", p.display()))?;
-    Ok(Box::new(std::io::BufReader::new(f)))
-}
-
 fn open_output(p: &PathBuf) -> anyhow::Result<Box<dyn Write>> {
     if p.as_os_str() == "-" {
         return Ok(Box::new(BufWriter::new(std::io::stdout().lock())));
@@ -99,7 +96,7 @@ fn open_output(p: &PathBuf) -> anyhow::Result<Box<dyn Write>> {
 }
 
 fn run(a: &Args, scorer: &dyn Scorer, quiet: bool) -> anyhow::Result<ExitCode> {
-    let input = open_input(&a.input)?;
+    let input = input::open(&a.input, a.limit)?;
     let mut out = open_output(&a.output)?;
     let (mut ok, mut bad) = (0usize, 0usize);
     let mut pending: Vec<Line> = Vec::with_capacity(a.batch);
@@ -128,13 +125,14 @@ fn run(a: &Args, scorer: &dyn Scorer, quiet: bool) -> anyhow::Result<ExitCode> {
         }
         Ok(())
     };
-    for (i, line) in input.lines().enumerate() {
-        let n = i + 1;
-        let line = line.with_context(|| format!("reading line {n}"))?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        match Listing::from_json(&line) {
+    for line in input {
+        let line = line.context("reading the input")?;
+        let n = line.number;
+        match line
+            .text
+            .map_err(|e| e.to_string())
+            .and_then(|t| Listing::from_json(&t).map_err(|e| e.to_string()))
+        {
             Ok(l) => {
                 ok += 1;
                 pending.push(Line::Ok(Box::new(l)));
@@ -142,10 +140,7 @@ fn run(a: &Args, scorer: &dyn Scorer, quiet: bool) -> anyhow::Result<ExitCode> {
             Err(e) => {
                 bad += 1;
                 eprintln!("line {n}: {e}");
-                pending.push(Line::Bad {
-                    line: n,
-                    error: e.to_string(),
-                });
+                pending.push(Line::Bad { line: n, error: e });
             }
         }
         if pending.len() >= a.batch.max(1) {
