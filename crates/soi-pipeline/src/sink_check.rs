@@ -38,6 +38,7 @@ pub fn check_scored(s: Scored) -> Result<Scored, String> {
         }
         check_seller_fields(seller)?;
     }
+    s.verdict.validate().map_err(|e| format!("verdict: {e}"))?;
     check_verdict(&listing, &s.verdict).map_err(|e| format!("verdict: {e}"))?;
     Ok(Scored {
         listing,
@@ -50,6 +51,7 @@ pub fn check_seller(s: Seller) -> Result<Seller, String> {
     if s.marketplace.trim().is_empty() {
         return Err("missing required field `marketplace`".into());
     }
+    let s = s.prepare().map_err(|e| format!("seller: {e}"))?;
     check_seller_fields(&s)?;
     Ok(s)
 }

@@ -49,6 +49,16 @@ pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
         if replay {
             let dl: DeadLetter = serde_json::from_slice(&d.message.payload)
                 .with_context(|| format!("dead letter at offset {}", d.origin.offset))?;
+            if dl.payload_truncated {
+                // Only the head of an over-size message was kept: replaying it would publish a
+                // broken message. Its sha256 and length identify the original.
+                eprintln!(
+                    "offset {}: not replayed, payload was cut ({} bytes, sha256 {})",
+                    d.origin.offset, dl.payload_bytes, dl.payload_sha256
+                );
+                sub.ack(&d.origin).await?;
+                continue;
+            }
             let topic = dl.topic.strip_prefix(&prefix).unwrap_or(&dl.topic);
             publisher
                 .publish(topic, &dl.key, dl.payload.into_bytes())

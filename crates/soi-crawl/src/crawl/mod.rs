@@ -381,6 +381,17 @@ impl Run<'_> {
         at: chrono::DateTime<chrono::Utc>,
     ) -> Result<(), CrawlError> {
         for s in sellers {
+            // The model's boundary: text capped, country ISO alpha-2 or unknown, ids unambiguous.
+            let s = match s.prepare() {
+                Ok(s) => s,
+                Err(e) => {
+                    self.report.problems.push(PageIssue {
+                        url: page.to_string(),
+                        message: format!("seller dropped: {e}"),
+                    });
+                    continue;
+                }
+            };
             let key = s.key();
             let bytes = Envelope::new(Kind::Seller, key.clone(), s.clone()).to_bytes();
             if self
@@ -401,13 +412,17 @@ impl Run<'_> {
                     s.name = s.name.take().or(name);
                 }
             }
-            if let Err(e) = l.validate() {
-                self.report.problems.push(PageIssue {
-                    url: l.url.clone().unwrap_or_default(),
-                    message: format!("listing {} dropped: {e}", l.id),
-                });
-                continue;
-            }
+            let (id, url) = (l.id.clone(), l.url.clone());
+            let l = match l.prepare() {
+                Ok(l) => l,
+                Err(e) => {
+                    self.report.problems.push(PageIssue {
+                        url: url.unwrap_or_default(),
+                        message: format!("listing {id} dropped: {e}"),
+                    });
+                    continue;
+                }
+            };
             let key = l.key();
             let url = l.url.clone().unwrap_or_else(|| page.to_string());
             let bytes = Envelope::new(Kind::Listing, key.clone(), l).to_bytes();
