@@ -57,8 +57,7 @@ fuzz_target!(|data: &[u8]| {
     };
     for item in api::page_items(&doc, src) {
         if let Ok(l) = api::listing(item, src, &ctx, "http://127.0.0.1:1") {
-            l.validate()
-                .unwrap_or_else(|e| panic!("API listing {l:?} is invalid: {e}"));
+            soi_fuzz::assert_publishable(&l, "API listing");
         }
         if let Ok(s) = api::seller(item, src, &ctx) {
             assert!(!s.id.trim().is_empty(), "API seller without id: {s:?}");

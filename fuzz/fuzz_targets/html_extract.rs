@@ -32,8 +32,7 @@ fuzz_target!(|data: &[u8]| {
     for c in configs() {
         let out = extract_page(c, &url, &html, role);
         for l in &out.listings {
-            l.validate()
-                .unwrap_or_else(|e| panic!("extracted listing {l:?} is invalid: {e}"));
+            soi_fuzz::assert_publishable(l, "extracted listing");
         }
         for s in &out.sellers {
             assert!(!s.id.trim().is_empty(), "extracted seller without id: {s:?}");

@@ -95,3 +95,21 @@ pub fn put(dir: &std::path::Path, rel: &str, text: &[u8]) {
 pub const TINY_BERT: &str = r#"{"model_type":"bert","vocab_size":8,"hidden_size":4,
 "num_hidden_layers":1,"num_attention_heads":1,"intermediate_size":8,
 "max_position_embeddings":8,"type_vocab_size":2}"#;
+
+/// What the crawl does with an extracted listing before publishing it (ids escaped, then the
+/// model's boundary), asserting it is accepted unless an id is longer than the model allows
+/// (such a listing is dropped as a page problem, by design).
+pub fn assert_publishable(l: &Listing, what: &str) {
+    let mut m = l.clone();
+    m.id = soi_model::escape_id(&m.id);
+    if let Some(s) = m.seller.as_mut() {
+        s.id = soi_model::escape_id(&s.id);
+    }
+    let too_long = |id: &str| id.chars().count() > soi_model::MAX_ID_CHARS;
+    if too_long(&m.id) || m.seller.as_ref().is_some_and(|s| too_long(&s.id)) {
+        return;
+    }
+    if let Err(e) = m.prepare() {
+        panic!("{what} {l:?} is invalid: {e}");
+    }
+}

@@ -57,8 +57,9 @@ async fn a_refused_listing_is_counted_and_the_crawl_goes_on() {
     let (srv, _) = catalog_site(3).await;
     let state = tempfile::tempdir().unwrap();
     let cfg = config("");
-    // catalog_site's product ids are the page paths: `/listings/1.html`.
-    let refusing = Refuses(Collect::default(), "/listings/1.html");
+    // catalog_site's product ids are the page paths: `/listings/1.html`, escaped into the
+    // unambiguous id `%2Flistings%2F1.html`.
+    let refusing = Refuses(Collect::default(), "%2Flistings%2F1.html");
     let report = try_run(&cfg, &srv.base_url(), state.path(), &refusing)
         .await
         .expect("one refused message does not stop the crawl");
@@ -74,5 +75,5 @@ async fn a_refused_listing_is_counted_and_the_crawl_goes_on() {
         .await
         .unwrap();
     let ids: Vec<String> = bus.listings().into_iter().map(|l| l.id).collect();
-    assert_eq!(ids, ["/listings/1.html"], "{again:?}");
+    assert_eq!(ids, ["%2Flistings%2F1.html"], "{again:?}");
 }

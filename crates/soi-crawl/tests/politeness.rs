@@ -213,8 +213,8 @@ async fn robots_txt_is_checked_again_after_each_redirect() {
     let ids: Vec<String> = bus.listings().into_iter().map(|l| l.id).collect();
     assert_eq!(
         ids,
-        ["/listings/2b.html"],
-        "a redirect inside the rules is followed"
+        ["%2Flistings%2F2b.html"],
+        "a redirect inside the rules is followed (the path id escaped)"
     );
 }
 

@@ -47,6 +47,24 @@ pub fn check_date(field: &'static str, t: &DateTime<Utc>) -> Result<(), ModelErr
     Ok(())
 }
 
+/// Makes an id read from a page acceptable to [`check_id`] without losing it: `%`, `/` and
+/// control characters become `%XX` (UTF-8 bytes, upper-case hex). Injective, so `a/b` and
+/// `a%2Fb` stay two ids; ids without those characters come back unchanged.
+pub fn escape_id(id: &str) -> String {
+    let mut out = String::with_capacity(id.len());
+    for c in id.chars() {
+        if c == '%' || c == '/' || c.is_control() {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Refuses an empty id, one longer than [`MAX_ID_CHARS`], or one holding `/` or a control
 /// character, naming the field.
 pub fn check_id(field: &'static str, id: &str) -> Result<(), ModelError> {
@@ -114,6 +132,14 @@ mod tests {
             "{e}"
         );
         assert!(check_date("x", &EARLIEST).is_ok() && check_date("x", &LATEST).is_ok());
+    }
+
+    #[test]
+    fn escaped_ids_pass_and_stay_distinct() {
+        assert_eq!(escape_id("12345"), "12345");
+        assert_eq!(escape_id("/p/1"), "%2Fp%2F1");
+        assert_ne!(escape_id("a/b"), escape_id("a%2Fb"));
+        assert!(check_id("id", &escape_id("a/b\u{7}c")).is_ok());
     }
 
     #[test]

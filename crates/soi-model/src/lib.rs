@@ -25,7 +25,7 @@ mod seller;
 mod span;
 mod verdict;
 
-pub use bounds::{check_date, check_id, EARLIEST, LATEST, MAX_ID_CHARS};
+pub use bounds::{check_date, check_id, escape_id, EARLIEST, LATEST, MAX_ID_CHARS};
 pub use caps::{
     cap_string, MAX_DESCRIPTION_CHARS, MAX_LABEL_CHARS, MAX_REVIEWS, MAX_REVIEW_CHARS,
     MAX_TITLE_CHARS, MAX_URL_CHARS,

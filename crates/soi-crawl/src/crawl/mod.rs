@@ -380,8 +380,10 @@ impl Run<'_> {
         sha: &str,
         at: chrono::DateTime<chrono::Utc>,
     ) -> Result<(), CrawlError> {
-        for s in sellers {
-            // The model's boundary: text capped, country ISO alpha-2 or unknown, ids unambiguous.
+        for mut s in sellers {
+            // The model's boundary: ids from pages escaped (`/` -> `%2F`) so keys stay
+            // unambiguous, text capped, country ISO alpha-2 or unknown.
+            s.id = soi_model::escape_id(&s.id);
             let s = match s.prepare() {
                 Ok(s) => s,
                 Err(e) => {
@@ -403,6 +405,10 @@ impl Run<'_> {
             self.sellers.insert(key, s);
         }
         for mut l in listings {
+            l.id = soi_model::escape_id(&l.id);
+            if let Some(s) = l.seller.as_mut() {
+                s.id = soi_model::escape_id(&s.id);
+            }
             l.observed_at = Some(at);
             l.evidence_sha256 = Some(sha.to_string());
             if let Some(s) = l.seller.as_mut() {
