@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use soi_bus::{Bus, InProcBus, TOPIC_DLQ, TOPIC_SCORED};
 use soi_model::{Envelope, Kind, Listing, Reason, Scored, Seller, Verdict};
 use soi_pipeline::{run_scored_sink, BatchOptions, DeadLetter, PipelineError, StageReport};
@@ -94,12 +94,17 @@ fn open(dir: &tempfile::TempDir) -> SqliteStore {
 async fn a_record_the_store_refuses_is_dead_lettered_and_the_rest_stored() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(&dir);
+    // The model refuses dates no stage can compute with, so the store's refusal is planted in
+    // the store itself: a constraint (here a trigger) that one record's content violates.
+    rusqlite::Connection::open(dir.path().join("soi.db"))
+        .unwrap()
+        .execute_batch(
+            "CREATE TRIGGER refuse_bad BEFORE INSERT ON verdicts WHEN NEW.listing_id = 'bad' \
+             BEGIN SELECT RAISE(ABORT, 'constraint refuses this record'); END;",
+        )
+        .unwrap();
     let mut batch: Vec<Scored> = (0..4).map(|i| scored(&format!("g{i}"))).collect();
-    // A scoring time the model accepts but whose dedup window leaves chrono's range.
-    let mut bad = scored("bad");
-    // (parsed as serde parses the message's JSON)
-    bad.verdict.scored_at = "-262143-01-01T00:00:00Z".parse::<DateTime<Utc>>().unwrap();
-    batch.insert(2, bad);
+    batch.insert(2, scored("bad"));
     let (report, dead) = sink(Arc::new(store.clone()), batch).await;
     let report = report.expect("the stage goes on");
     assert_eq!(
@@ -110,7 +115,7 @@ async fn a_record_the_store_refuses_is_dead_lettered_and_the_rest_stored() {
     assert_eq!(dead.len(), 1, "{dead:?}");
     assert_eq!(dead[0].key, "demo/bad");
     assert!(
-        dead[0].error.contains("demo/bad") && dead[0].error.contains("dedup_secs"),
+        dead[0].error.contains("constraint refuses this record"),
         "{}",
         dead[0].error
     );
@@ -122,16 +127,18 @@ async fn a_record_the_store_refuses_is_dead_lettered_and_the_rest_stored() {
 async fn a_failing_store_stops_the_stage_without_dead_letters() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(&dir);
-    // Every verdict insert fails, as a full disk would (set up through a second connection).
+    // Every verdict insert fails, as a broken store would (set up through a second connection).
     rusqlite::Connection::open(dir.path().join("soi.db"))
         .unwrap()
-        .execute_batch(
-            "CREATE TRIGGER broken BEFORE INSERT ON verdicts BEGIN SELECT RAISE(ABORT, 'disk'); END;",
-        )
+        .execute_batch("ALTER TABLE verdicts RENAME TO verdicts_gone;")
         .unwrap();
     let (report, dead) = sink(Arc::new(store.clone()), vec![scored("g0")]).await;
     assert!(report.is_err(), "{report:?}");
     assert!(dead.is_empty(), "{dead:?}");
+    rusqlite::Connection::open(dir.path().join("soi.db"))
+        .unwrap()
+        .execute_batch("ALTER TABLE verdicts_gone RENAME TO verdicts;")
+        .unwrap();
     assert_eq!(store.counts().await.unwrap().verdicts, 0);
 }
 

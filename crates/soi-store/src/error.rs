@@ -39,9 +39,11 @@ impl StoreError {
     pub fn is_content(&self) -> bool {
         match self {
             StoreError::Content { .. } => true,
-            StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, _)) => {
-                e.code == rusqlite::ErrorCode::TooBig
-            }
+            // A value too big, or a record a constraint (CHECK, NOT NULL, trigger) refuses.
+            StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, _)) => matches!(
+                e.code,
+                rusqlite::ErrorCode::TooBig | rusqlite::ErrorCode::ConstraintViolation
+            ),
             _ => false,
         }
     }
