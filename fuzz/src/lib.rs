@@ -101,10 +101,7 @@ pub const TINY_BERT: &str = r#"{"model_type":"bert","vocab_size":8,"hidden_size"
 /// (such a listing is dropped as a page problem, by design).
 pub fn assert_publishable(l: &Listing, what: &str) {
     let mut m = l.clone();
-    m.id = soi_model::escape_id(&m.id);
-    if let Some(s) = m.seller.as_mut() {
-        s.id = soi_model::escape_id(&s.id);
-    }
+    m.escape_ids();
     let too_long = |id: &str| id.chars().count() > soi_model::MAX_ID_CHARS;
     if too_long(&m.id) || m.seller.as_ref().is_some_and(|s| too_long(&s.id)) {
         return;

@@ -59,6 +59,15 @@ impl Listing {
         format!("{}/{}", self.marketplace, self.id)
     }
 
+    /// Escapes the listing's and its embedded seller's ids read from pages ([`crate::escape_id`]),
+    /// so a path-like id reaches [`Listing::prepare`] unambiguous instead of refused.
+    pub fn escape_ids(&mut self) {
+        self.id = crate::escape_id(&self.id);
+        if let Some(s) = self.seller.as_mut() {
+            s.id = crate::escape_id(&s.id);
+        }
+    }
+
     pub fn seller_id(&self) -> Option<&str> {
         self.seller.as_ref().map(|s| s.id.as_str())
     }

@@ -405,10 +405,7 @@ impl Run<'_> {
             self.sellers.insert(key, s);
         }
         for mut l in listings {
-            l.id = soi_model::escape_id(&l.id);
-            if let Some(s) = l.seller.as_mut() {
-                s.id = soi_model::escape_id(&s.id);
-            }
+            l.escape_ids();
             l.observed_at = Some(at);
             l.evidence_sha256 = Some(sha.to_string());
             if let Some(s) = l.seller.as_mut() {
