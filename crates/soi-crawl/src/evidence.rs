@@ -23,6 +23,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::durable::{self, private_dirs, private_file};
 use crate::EvidenceError;
 
 /// One fetch of one page. A `304` record stores no body: `sha256` names the body the page
@@ -60,7 +61,7 @@ impl EvidenceStore {
     pub fn open(dir: impl Into<PathBuf>) -> Result<EvidenceStore, EvidenceError> {
         let dir = dir.into();
         let bodies = dir.join("bodies");
-        private_dirs(&bodies)?;
+        private_dirs(&bodies).map_err(io(&bodies))?;
         Ok(EvidenceStore {
             dir,
             log: Mutex::new(()),
@@ -93,7 +94,7 @@ impl EvidenceStore {
             if path.exists() {
                 tracing::warn!(path = %path.display(), "evidence body was corrupt; rewriting it");
             }
-            write_durably(&path, body)?;
+            durable::write(&path, body).map_err(io(&path))?;
         }
         let rec = EvidenceRecord {
             sha256: sha,
@@ -186,40 +187,4 @@ impl EvidenceStore {
         }
         Ok(out)
     }
-}
-
-/// Creates `dir` and its missing parents, each 0700 on Unix.
-fn private_dirs(dir: &Path) -> Result<(), EvidenceError> {
-    let mut b = fs::DirBuilder::new();
-    b.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
-    b.create(dir).map_err(io(dir))
-}
-
-/// `o`, creating files 0600 on Unix.
-fn private_file(o: &mut OpenOptions) -> &mut OpenOptions {
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(o, 0o600);
-    o
-}
-
-/// Writes `body` to `path` so that after a crash `path` is either absent or complete: a
-/// temporary file, fsynced, renamed into place, then the folder fsynced.
-fn write_durably(path: &Path, body: &[u8]) -> Result<(), EvidenceError> {
-    let parent = path.parent().unwrap_or(Path::new("."));
-    private_dirs(parent)?;
-    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-    let mut f = private_file(OpenOptions::new().write(true).create(true).truncate(true))
-        .open(&tmp)
-        .map_err(io(&tmp))?;
-    f.write_all(body).map_err(io(&tmp))?;
-    f.sync_all().map_err(io(&tmp))?;
-    drop(f);
-    fs::rename(&tmp, path).map_err(io(path))?;
-    #[cfg(unix)]
-    fs::File::open(parent)
-        .and_then(|d| d.sync_all())
-        .map_err(io(parent))?;
-    Ok(())
 }

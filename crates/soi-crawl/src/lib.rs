@@ -43,6 +43,7 @@
 
 pub mod config;
 mod crawl;
+mod durable;
 mod error;
 pub mod evidence;
 pub mod extract;

@@ -48,18 +48,14 @@ impl CrawlState {
         Ok(st)
     }
 
-    /// Writes the state (temporary file, then rename).
+    /// Writes the state durably (temporary file, fsync, rename, folder fsync): after a crash the
+    /// last saved state is whole, so a restart neither re-emits nor skips what it recorded.
     pub fn save(&self) -> Result<(), CrawlError> {
         let fail = |e: std::io::Error| CrawlError::State {
             path: self.path.clone(),
             why: e.to_string(),
         };
-        if let Some(dir) = self.path.parent() {
-            std::fs::create_dir_all(dir).map_err(fail)?;
-        }
-        let tmp = self.path.with_extension("json.tmp");
         let text = serde_json::to_vec_pretty(self).unwrap_or_default();
-        std::fs::write(&tmp, text).map_err(fail)?;
-        std::fs::rename(&tmp, &self.path).map_err(fail)
+        crate::durable::write(&self.path, &text).map_err(fail)
     }
 }

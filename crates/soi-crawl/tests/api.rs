@@ -16,20 +16,7 @@ const PAGE_1: &str = r#"{"error": 0, "data": {"items": [
   {"item_basic": {"name": "no id"}}
 ]}}"#;
 
-#[tokio::test]
-async fn json_api_items_are_mapped_to_listings_and_sellers() {
-    let (srv, hits) = site(|p, _| match p {
-        "/robots.txt" => not_found(),
-        "/api/v4/search?page=1" => reply(StatusCode::OK, "application/json", PAGE_1),
-        "/api/v4/search?page=2" => reply(
-            StatusCode::OK,
-            "application/json",
-            r#"{"data":{"items":[]}}"#,
-        ),
-        _ => not_found(),
-    })
-    .await;
-    let text = r#"
+const SHOPISH: &str = r#"
 id = "shopish"
 country = "VN"
 currency = "VND"
@@ -60,8 +47,22 @@ category = "item_basic.catid"
 "seller.official" = "item_basic.shop.is_official_shop"
 "seller.joined_at" = "item_basic.shop.ctime"
 "#;
+
+#[tokio::test]
+async fn json_api_items_are_mapped_to_listings_and_sellers() {
+    let (srv, hits) = site(|p, _| match p {
+        "/robots.txt" => not_found(),
+        "/api/v4/search?page=1" => reply(StatusCode::OK, "application/json", PAGE_1),
+        "/api/v4/search?page=2" => reply(
+            StatusCode::OK,
+            "application/json",
+            r#"{"data":{"items":[]}}"#,
+        ),
+        _ => not_found(),
+    })
+    .await;
     let cfg =
-        soi_crawl::MarketplaceConfig::parse(text, std::path::Path::new("shopish.toml")).unwrap();
+        soi_crawl::MarketplaceConfig::parse(SHOPISH, std::path::Path::new("shopish.toml")).unwrap();
     let state = tempfile::tempdir().unwrap();
     let (report, bus) = run(&cfg, &srv.base_url(), state.path()).await;
     let l = bus.listings();
@@ -96,4 +97,53 @@ category = "item_basic.catid"
         !paths.contains(&"/api/v4/search?page=3".to_string()),
         "stops at an empty page"
     );
+}
+
+/// An API page the server answers 304 for while the evidence of its earlier body is gone (a
+/// wiped or moved store) is fetched again in full: read as an empty body it would end the crawl
+/// of that source there, and an item new on a later page would be lost.
+#[tokio::test]
+async fn api_page_answered_304_without_its_evidence_is_fetched_again() {
+    const NEW: &str =
+        r#"{"data":{"items":[{"item_basic":{"itemid":113,"name":"Mới","price":"1000"}}]}}"#;
+    const EMPTY: &str = r#"{"data":{"items":[]}}"#;
+    let with_etag = |body: &'static str| {
+        let mut r = reply(StatusCode::OK, "application/json", body);
+        r.headers_mut()
+            .insert("etag", hyper::header::HeaderValue::from_static("\"v1\""));
+        r
+    };
+    let (srv, hits) = site(move |p, nth| match (p, nth) {
+        ("/robots.txt", _) => not_found(),
+        // First crawl: the page; second crawl: "not modified", then the page again in full.
+        ("/api/v4/search?page=1", 1) => reply(StatusCode::NOT_MODIFIED, "application/json", ""),
+        ("/api/v4/search?page=1", _) => with_etag(PAGE_1),
+        // Empty at the first crawl; one new item at the second.
+        ("/api/v4/search?page=2", 0) => reply(StatusCode::OK, "application/json", EMPTY),
+        ("/api/v4/search?page=2", _) => reply(StatusCode::OK, "application/json", NEW),
+        _ => reply(StatusCode::OK, "application/json", EMPTY),
+    })
+    .await;
+    let cfg =
+        soi_crawl::MarketplaceConfig::parse(SHOPISH, std::path::Path::new("shopish.toml")).unwrap();
+    let state = tempfile::tempdir().unwrap();
+    let (_, first) = run(&cfg, &srv.base_url(), state.path()).await;
+    assert_eq!(first.listings().len(), 2);
+    std::fs::remove_dir_all(state.path().join("evidence")).unwrap();
+
+    let (report, second) = run(&cfg, &srv.base_url(), state.path()).await;
+    assert!(report.problems.is_empty(), "{:#?}", report.problems);
+    let keys: Vec<String> = second.listings().iter().map(|l| l.key()).collect();
+    assert_eq!(
+        keys,
+        ["shopish/113"],
+        "page 1 unchanged, page 2's new item kept: {report:#?}"
+    );
+    let page1 = hits
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|h| h.1 == "/api/v4/search?page=1")
+        .count();
+    assert_eq!(page1, 3, "200, then 304, then the full page again");
 }

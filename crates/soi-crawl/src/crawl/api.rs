@@ -33,7 +33,11 @@ impl Run<'_> {
             let url = self.canonical(&url);
             self.fetched_or_tried += 1;
             let cond = self.validators(&url);
-            let f = match fetcher.get(&url, cond.as_ref()).await {
+            let got = match fetcher.get(&url, cond.as_ref()).await {
+                Ok(f) => self.whole(fetcher, &url, f).await,
+                Err(e) => Err(e),
+            };
+            let f = match got {
                 Ok(f) => f,
                 Err(e) => {
                     self.fail(&url, e);

@@ -43,18 +43,14 @@ impl Run<'_> {
             };
             match result {
                 Err(e) => self.fail(&url, e),
-                Ok(mut f) => {
-                    if f.not_modified && !self.have_body(&url) {
-                        // The server says unchanged but the evidence of the earlier body is gone
-                        // (a wiped store): fetch it again in full rather than lose its links.
-                        match fetcher.get(&url, None).await {
-                            Ok(full) => f = full,
-                            Err(e) => {
-                                self.fail(&url, e);
-                                continue;
-                            }
+                Ok(f) => {
+                    let f = match self.whole(fetcher, &url, f).await {
+                        Ok(f) => f,
+                        Err(e) => {
+                            self.fail(&url, e);
+                            continue;
                         }
-                    }
+                    };
                     let (sha, fresh, body) = self.settle(&url, &f)?;
                     let role = extract::role(&self.c, &url);
                     // Parsing a big page takes a while: off the async workers.
