@@ -3,9 +3,9 @@
 #
 #   deploy/fuzz.sh smoke [SECONDS]   build every target, run each SECONDS (default 5): the test
 #                                    command's check that no target crashes on its corpus.
-#   deploy/fuzz.sh budget [TARGET..] run each target in turn to 10M executions or 30 minutes,
-#                                    whichever first, under nice -n 19, one job at a time;
-#                                    appends "target executions seconds findings" to
+#   deploy/fuzz.sh budget [TARGET..] run each target in turn to 10M executions or 30 minutes of
+#                                    its CPU time, whichever first, under nice -n 19, one job at a
+#                                    time; appends "target executions wall cpu findings" to
 #                                    fuzz/budget.log, leaves crashers in fuzz/artifacts/<target>.
 #   deploy/fuzz.sh build             build only.
 #
@@ -95,18 +95,37 @@ if [ "$mode" = smoke ]; then
     exit 0
 fi
 
-# budget
+# budget: each target to FUZZ_RUNS executions or FUZZ_CPU_SECONDS of its own CPU time, whichever
+# first. The limit is CPU time, not wall time, so a run under nice on a busy machine still gets its
+# full budget; the fuzzer is stopped with SIGINT (libFuzzer then prints its final stats).
 runs=${FUZZ_RUNS:-10000000}
-secs=${FUZZ_SECONDS:-1800}
+cpu_cap=${FUZZ_CPU_SECONDS:-1800}
+tick=$(getconf CLK_TCK)
+triple=$(rustc -vV | sed -n 's/^host: //p')
+cpu_of() { # pid -> seconds of user+system time
+    awk -v t="$tick" '{ print int(($14 + $15) / t) }' "/proc/$1/stat" 2>/dev/null || echo 0
+}
 for t in "${targets[@]}"; do
     seed "$t"
     log=$root/fuzz/logs/$t.log
-    mkdir -p "$root/fuzz/logs"
+    mkdir -p "$root/fuzz/logs" "$root/fuzz/artifacts/$t"
     start=$(date +%s)
-    nice -n 19 "${fuzz[@]}" run "${opts[@]}" "$t" -- -runs="$runs" -max_total_time="$secs" \
-        -timeout=10 -print_final_stats=1 >"$log" 2>&1 || true
+    nice -n 19 "$tdir/$triple/release/$t" -artifact_prefix="$root/fuzz/artifacts/$t/" \
+        -runs="$runs" -timeout=10 -print_final_stats=1 "$root/fuzz/corpus/$t" >"$log" 2>&1 &
+    pid=$!
+    cpu=0
+    while kill -0 "$pid" 2>/dev/null; do
+        sleep 5
+        c=$(cpu_of "$pid")
+        [ "${c:-0}" -gt 0 ] && cpu=$c
+        if [ "$cpu" -ge "$cpu_cap" ]; then
+            kill -INT "$pid" 2>/dev/null || true
+            break
+        fi
+    done
+    wait "$pid" 2>/dev/null || true
     took=$(($(date +%s) - start))
     execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
     found=$(find "fuzz/artifacts/$t" -type f 2>/dev/null | wc -l)
-    echo "$t ${execs:-?} $took $found" | tee -a "$root/fuzz/budget.log"
+    echo "$t ${execs:-?} wall=${took}s cpu=${cpu}s $found" | tee -a "$root/fuzz/budget.log"
 done
