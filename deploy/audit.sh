@@ -13,6 +13,8 @@ if ! cargo deny --version >/dev/null 2>&1; then
         cargo install cargo-deny --locked
 fi
 
+# cargo-deny reads the metadata of every platform's crates; a fresh cache holds only this one's.
+cargo fetch --locked --quiet
 cargo deny --offline check bans licenses sources
 
 if cargo deny check advisories 2>/tmp/soi-audit-advisories.log; then
