@@ -33,11 +33,8 @@ impl Run<'_> {
             let url = self.canonical(&url);
             self.fetched_or_tried += 1;
             let cond = self.validators(&url);
-            let got = match fetcher.get(&url, cond.as_ref()).await {
-                Ok(f) => self.whole(fetcher, &url, f).await,
-                Err(e) => Err(e),
-            };
-            let f = match got {
+            let got = fetcher.get(&url, cond.as_ref()).await;
+            let f = match self.whole(fetcher, &url, got).await {
                 Ok(f) => f,
                 Err(e) => {
                     self.fail(&url, e);

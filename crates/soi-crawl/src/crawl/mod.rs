@@ -293,15 +293,22 @@ impl Run<'_> {
             .is_some_and(|p| self.evidence.has(&p.sha256))
     }
 
-    /// `f`, unless the server said 304 but the evidence of the earlier body is gone (a wiped or
-    /// moved store): then the page is fetched again in full rather than read as empty, which
-    /// would lose its links, or its items on an API page.
-    async fn whole(&self, fetcher: &Fetcher, url: &Url, f: Fetched) -> Result<Fetched, FetchError> {
-        if f.not_modified && !self.have_body(url) {
-            tracing::info!(%url, "304 for a page whose evidence is gone: fetching it again");
-            return fetcher.get(url, None).await;
+    /// The answer to a conditional GET of `url`, unless the server said 304 but the evidence of
+    /// the earlier body is gone (a wiped or moved store): then the page is fetched again in full
+    /// rather than read as empty, which would lose its links, or its items on an API page.
+    async fn whole(
+        &self,
+        fetcher: &Fetcher,
+        url: &Url,
+        got: Result<Fetched, FetchError>,
+    ) -> Result<Fetched, FetchError> {
+        match got {
+            Ok(f) if f.not_modified && !self.have_body(url) => {
+                tracing::info!(%url, "304 for a page whose evidence is gone: fetching it again");
+                fetcher.get(url, None).await
+            }
+            other => other,
         }
-        Ok(f)
     }
 
     fn validators(&self, url: &Url) -> Option<Validators> {

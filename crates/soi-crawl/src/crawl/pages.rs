@@ -41,16 +41,9 @@ impl Run<'_> {
             let Some((url, result)) = inflight.next().await else {
                 break;
             };
-            match result {
+            match self.whole(fetcher, &url, result).await {
                 Err(e) => self.fail(&url, e),
                 Ok(f) => {
-                    let f = match self.whole(fetcher, &url, f).await {
-                        Ok(f) => f,
-                        Err(e) => {
-                            self.fail(&url, e);
-                            continue;
-                        }
-                    };
                     let (sha, fresh, body) = self.settle(&url, &f)?;
                     let role = extract::role(&self.c, &url);
                     // Parsing a big page takes a while: off the async workers.
