@@ -159,6 +159,9 @@ impl ModelFolder {
                 arch.position_embedding_type
             )));
         }
+        if arch.hidden_size == 0 {
+            return Err(bad("hidden_size 0: no room for attention heads".into()));
+        }
         if arch.num_attention_heads == 0
             || !arch.hidden_size.is_multiple_of(arch.num_attention_heads)
         {
