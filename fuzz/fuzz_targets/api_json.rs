@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 use soi_crawl::extract::{api, Ctx};
-use soi_crawl::MarketplaceConfig;
+use soi_crawl::{Compiled, MarketplaceConfig};
 
 const CONFIG: &str = r#"
 id = "apiish"
@@ -33,10 +33,12 @@ category = "item.cat[0]"
 "seller.joined_at" = "item.shop.ctime"
 "#;
 
-fn config() -> &'static MarketplaceConfig {
-    static C: OnceLock<MarketplaceConfig> = OnceLock::new();
+fn config() -> &'static Compiled {
+    static C: OnceLock<Compiled> = OnceLock::new();
     C.get_or_init(|| {
-        MarketplaceConfig::parse(CONFIG, std::path::Path::new("apiish.toml")).expect("config")
+        let cfg = MarketplaceConfig::parse(CONFIG, std::path::Path::new("apiish.toml"))
+            .expect("config");
+        Compiled::new(cfg).expect("config compiles")
     })
 }
 
@@ -46,20 +48,15 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let _ = api::parse_path(&p[1]).map(|_| api::get(&doc, &p[1]));
-    let cfg = config();
-    let src = &cfg.api[0];
+    let c = config();
+    let src = c.config.api[0].mapping();
     let url = url::Url::parse("http://127.0.0.1:1/api?page=1").expect("url");
-    let ctx = Ctx {
-        marketplace: &cfg.id,
-        country: &cfg.country,
-        currency: cfg.currency.as_deref(),
-        page_url: &url,
-    };
-    for item in api::page_items(&doc, src) {
-        if let Ok(l) = api::listing(item, src, &ctx, "http://127.0.0.1:1") {
+    let ctx = Ctx::new(c, &url);
+    for item in api::page_items(&doc, &src) {
+        if let Ok(l) = api::listing(item, &src, &ctx, "http://127.0.0.1:1") {
             soi_fuzz::assert_publishable(&l, "API listing");
         }
-        if let Ok(s) = api::seller(item, src, &ctx) {
+        if let Ok(s) = api::seller(item, &src, &ctx) {
             assert!(!s.id.trim().is_empty(), "API seller without id: {s:?}");
         }
     }

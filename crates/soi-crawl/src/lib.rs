@@ -8,7 +8,11 @@
 //! - **Generic extraction first.** Most shops publish schema.org JSON-LD (`Product`, `Offer`,
 //!   `AggregateRating`, seller `Organization`/`Person`), microdata or OpenGraph for search
 //!   engines; reading those survives redesigns. CSS rules (fallback selectors, attribute or text,
-//!   regex post-step) fill the gaps and read listing cards from list pages.
+//!   regex post-step) fill the gaps and read listing cards from list pages. Pages that carry
+//!   their data as JSON (`__NEXT_DATA__`, `window.pageData = {...}`) are read by `[[embedded]]`
+//!   sources with the same field mapping as `[[api]]` sources, never by running script.
+//! - **Layout changes are noticed.** Each crawl records the fill rate of every field and the
+//!   items per page ([`health`]) and warns when one falls well below its recent level.
 //! - **Polite by construction.** robots.txt per host with our own user agent, a per-host rate
 //!   limit and concurrency cap, retries with exponential backoff and jitter, `Retry-After` on
 //!   429/503, conditional GET, timeouts, a body-size cap, a page budget, URL canonicalisation,
@@ -48,6 +52,7 @@ mod error;
 pub mod evidence;
 pub mod extract;
 pub mod fetch;
+pub mod health;
 mod publish;
 pub mod serve;
 mod state;
@@ -60,6 +65,7 @@ pub use crawl::{
 };
 pub use error::{ConfigError, CrawlError, EvidenceError, FetchError};
 pub use evidence::{EvidenceRecord, EvidenceStore};
+pub use health::{Health, HealthWarning};
 pub use publish::JsonLinesPublisher;
 
 /// Sent as `User-Agent`; robots.txt groups for `soi-crawler` apply to us.

@@ -1,5 +1,6 @@
 //! What the crawler remembers between runs, per marketplace: each page's validators (for
-//! conditional GET) and the sha256 of its last body (so an unchanged page emits nothing new).
+//! conditional GET), the sha256 of its last body (so an unchanged page emits nothing new), and
+//! the extraction health of the last crawls (what a new crawl's fill rates are compared with).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -23,6 +24,9 @@ pub struct PageState {
 pub struct CrawlState {
     #[serde(default)]
     pub pages: BTreeMap<String, PageState>,
+    /// The last crawls' extraction health, oldest first.
+    #[serde(default)]
+    pub health: Vec<crate::health::Health>,
     #[serde(skip)]
     path: PathBuf,
 }

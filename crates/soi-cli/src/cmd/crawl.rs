@@ -92,6 +92,12 @@ pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
     for f in &report.publish_failures {
         eprintln!("error: {}: {}", f.url, f.message);
     }
+    for w in &report.health_warnings {
+        eprintln!("warning: extraction health: {}", w.message);
+    }
+    if let Some(h) = &report.health {
+        eprintln!("{}: {}", report.marketplace, h.summary());
+    }
     eprintln!(
         "{}: {} pages fetched, {} unchanged, {} listings, {} sellers, {} errors, {} not published{}",
         report.marketplace,

@@ -4,7 +4,8 @@ use regex::Regex;
 use scraper::Selector;
 use url::Url;
 
-use super::{ApiSource, CssRules, FieldRule, MarketplaceConfig};
+use super::{ApiKind, ApiSource, CssRules, EmbeddedSource, FieldRule, Mapping, MarketplaceConfig};
+use crate::extract::facts::Facts;
 
 /// A problem and a piece of text that locates it in the file.
 type Problem = (String, Option<String>);
@@ -46,6 +47,27 @@ pub struct Compiled {
     pub follow: Vec<Regex>,
     pub listing_css: Option<CompiledRules>,
     pub seller_css: Option<CompiledRules>,
+    pub embedded: Vec<CompiledEmbedded>,
+    /// `[values]` with the default abroad words.
+    pub facts: Facts,
+}
+
+/// An `[[embedded]]` source with its page filter and selector compiled.
+#[derive(Debug, Clone)]
+pub struct CompiledEmbedded {
+    pub source: EmbeddedSource,
+    pub pages: Vec<Regex>,
+    /// The element whose text is JSON (`script`); `None` when the source reads an assignment.
+    pub script: Option<Selector>,
+}
+
+/// Which element a field selector reads.
+#[derive(Debug, Clone)]
+pub enum Pick {
+    /// Elements matching the selector inside the record's scope.
+    Within(Selector),
+    /// The record's own element (the container): `"@data-asin"`.
+    Itself,
 }
 
 /// CSS rules with selectors parsed.
@@ -60,7 +82,7 @@ pub struct CompiledRules {
 #[derive(Debug, Clone)]
 pub struct CompiledField {
     /// Selectors in fallback order, each with the attribute it reads (`None`: the text).
-    pub selectors: Vec<(Selector, Option<String>)>,
+    pub selectors: Vec<(Pick, Option<String>)>,
     pub regex: Option<Regex>,
     pub count: bool,
 }
@@ -88,17 +110,25 @@ impl Compiled {
         for api in &config.api {
             check_api(&config, api, &mut p);
         }
+        let embedded = config
+            .embedded
+            .iter()
+            .map(|e| embedded(e, &mut p))
+            .collect();
+        check_values(&config, &mut p);
         if !p.is_empty() {
             return Err(p);
         }
         Ok(Compiled {
-            config,
             listing,
             seller,
             pagination,
             follow,
             listing_css,
             seller_css,
+            embedded,
+            facts: Facts::new(&config.values),
+            config,
         })
     }
 }
@@ -274,7 +304,10 @@ fn css_rules(r: &CssRules, what: &str, known: &[&str], p: &mut Vec<Problem>) -> 
             .filter_map(|s| {
                 let (sel, own_attr) = split_attr(s);
                 let attr = own_attr.or(attr.clone());
-                selector(sel, &where_, p).map(|sel| (sel, attr))
+                if sel.is_empty() {
+                    return Some((Pick::Itself, attr));
+                }
+                selector(sel, &where_, p).map(|sel| (Pick::Within(sel), attr))
             })
             .collect();
         let regex = regex.and_then(|r| regexes(std::slice::from_ref(&r), &where_, p).pop());
@@ -294,9 +327,15 @@ fn css_rules(r: &CssRules, what: &str, known: &[&str], p: &mut Vec<Problem>) -> 
     }
 }
 
-/// `"img.photo @alt"` reads the `alt` attribute of `img.photo`.
+/// `"img.photo @alt"` reads the `alt` attribute of `img.photo`; `"@data-asin"` (an empty
+/// selector) reads the container's own attribute.
 fn split_attr(s: &str) -> (&str, Option<String>) {
-    if let Some((sel, attr)) = s.rsplit_once(" @") {
+    let s = s.trim();
+    let split = match s.strip_prefix('@') {
+        Some(attr) => Some(("", attr)),
+        None => s.rsplit_once(" @"),
+    };
+    if let Some((sel, attr)) = split {
         let attr = attr.trim();
         if !attr.is_empty()
             && attr
@@ -310,47 +349,126 @@ fn split_attr(s: &str) -> (&str, Option<String>) {
 }
 
 fn check_api(c: &MarketplaceConfig, a: &ApiSource, p: &mut Vec<Problem>) {
+    let what = format!("api `{}`", a.name);
     let url = c
         .expand(&a.url, Some("http://base.invalid"))
-        .replace("{page}", "1");
+        .replace("{page}", "1")
+        .replace("{offset}", "0");
     check_url(&url, &a.url, p);
-    if !(a.price_divisor.is_finite() && a.price_divisor > 0.0) {
+    if a.url.contains("{offset}") && a.page_size.is_none() {
         p.push((
-            format!("api `{}`: price_divisor must be a positive number", a.name),
+            format!("{what}: `{{offset}}` in the URL needs `page_size`"),
+            Some(a.url.clone()),
+        ));
+    }
+    if a.page_size == Some(0) {
+        p.push((
+            format!("{what}: page_size must be at least 1"),
+            Some("page_size".into()),
+        ));
+    }
+    check_mapping(&a.mapping(), &what, p);
+}
+
+fn embedded(e: &EmbeddedSource, p: &mut Vec<Problem>) -> CompiledEmbedded {
+    let what = format!("embedded `{}`", e.name);
+    let script = match (&e.script, &e.assign) {
+        (Some(s), None) => selector(s, &format!("{what}.script"), p),
+        (None, Some(name)) => {
+            if !crate::extract::assign::is_name(name) {
+                p.push((
+                    format!("{what}: assign `{name}` must be a script name such as `window.pageData` (letters, digits, `_`, `$`, `.`)"),
+                    Some(name.clone()),
+                ));
+            }
+            None
+        }
+        _ => {
+            p.push((
+                format!("{what}: give exactly one of `script` (a selector) or `assign` (a name)"),
+                Some(e.name.clone()),
+            ));
+            None
+        }
+    };
+    check_mapping(&e.mapping(), &what, p);
+    CompiledEmbedded {
+        pages: regexes(&e.pages, &format!("{what}.pages"), p),
+        source: e.clone(),
+        script,
+    }
+}
+
+/// What `[[api]]` and `[[embedded]]` share: known fields, paths, templates, the divisor.
+fn check_mapping(m: &Mapping, what: &str, p: &mut Vec<Problem>) {
+    if !(m.price_divisor.is_finite() && m.price_divisor > 0.0) {
+        p.push((
+            format!("{what}: price_divisor must be a positive number"),
             Some("price_divisor".into()),
         ));
     }
-    let known: &[&str] = match a.kind {
-        super::ApiKind::Listing => LISTING_FIELDS,
-        super::ApiKind::Seller => SELLER_FIELDS,
+    if crate::extract::api::parse_path(m.items).is_none() {
+        p.push((
+            format!("{what}: bad items path `{}`", m.items),
+            Some(m.items.to_string()),
+        ));
+    }
+    let known: &[&str] = match m.kind {
+        ApiKind::Listing => LISTING_FIELDS,
+        ApiKind::Seller => SELLER_FIELDS,
     };
-    for (field, path) in &a.fields {
+    for (field, path) in m.fields {
         let seller_sub = field
             .strip_prefix("seller.")
-            .is_some_and(|f| SELLER_FIELDS.contains(&f) && a.kind == super::ApiKind::Listing);
+            .is_some_and(|f| SELLER_FIELDS.contains(&f) && m.kind == ApiKind::Listing);
         if !known.contains(&field.as_str()) && !seller_sub {
             p.push((
-                format!("api `{}`: unknown field `{field}`", a.name),
+                format!("{what}: unknown field `{field}`"),
                 Some(field.clone()),
             ));
         }
         if crate::extract::api::parse_path(path).is_none() {
             p.push((
-                format!("api `{}`: field `{field}`: bad path `{path}`", a.name),
+                format!("{what}: field `{field}`: bad path `{path}`"),
                 Some(path.clone()),
             ));
         }
     }
-    if !a.fields.contains_key("id") {
+    if let Some(t) = m.listing_url {
+        if let Err(e) = crate::extract::api::template_names(t) {
+            p.push((format!("{what}: listing_url: {e}"), Some(t.to_string())));
+        }
+    }
+    if !m.fields.contains_key("id") {
         p.push((
-            format!("api `{}`: fields must map `id`", a.name),
-            Some(a.name.clone()),
+            format!("{what}: fields must map `id`"),
+            Some(m.name.to_string()),
         ));
     }
-    if a.kind == super::ApiKind::Listing && !a.fields.contains_key("title") {
+    if m.kind == ApiKind::Listing && !m.fields.contains_key("title") {
         p.push((
-            format!("api `{}`: listing fields must map `title`", a.name),
-            Some(a.name.clone()),
+            format!("{what}: listing fields must map `title`"),
+            Some(m.name.to_string()),
         ));
+    }
+}
+
+fn check_values(c: &MarketplaceConfig, p: &mut Vec<Problem>) {
+    for w in &c.values.abroad {
+        if w.trim().is_empty() {
+            p.push(("values.abroad: an empty word".into(), Some("abroad".into())));
+        }
+    }
+    for field in c.values.map.keys() {
+        if !LISTING_FIELDS.contains(&field.as_str()) && !SELLER_FIELDS.contains(&field.as_str()) {
+            p.push((
+                format!(
+                    "values.map: unknown field `{field}` (known: {}, {})",
+                    LISTING_FIELDS.join(", "),
+                    SELLER_FIELDS.join(", ")
+                ),
+                Some(field.clone()),
+            ));
+        }
     }
 }

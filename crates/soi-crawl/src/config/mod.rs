@@ -12,7 +12,7 @@ use std::path::PathBuf;
 
 use serde::Deserialize;
 
-pub use compile::{Compiled, CompiledField, CompiledRules};
+pub use compile::{Compiled, CompiledEmbedded, CompiledField, CompiledRules, Pick};
 pub use load::{line_of, validate_pipelines};
 
 /// One marketplace.
@@ -55,6 +55,12 @@ pub struct MarketplaceConfig {
     /// JSON API sources.
     #[serde(default)]
     pub api: Vec<ApiSource>,
+    /// JSON inside pages (`<script id="__NEXT_DATA__">`, `window.pageData = {...}`).
+    #[serde(default)]
+    pub embedded: Vec<EmbeddedSource>,
+    /// How raw values are read: more words for "ships from abroad", raw values mapped.
+    #[serde(default)]
+    pub values: ValueRules,
     /// The file this came from (set by [`MarketplaceConfig::load`]).
     #[serde(skip)]
     pub source: Option<PathBuf>,
@@ -262,8 +268,12 @@ pub struct FieldSpec {
 #[serde(deny_unknown_fields)]
 pub struct ApiSource {
     pub name: String,
-    /// URL template; `{base}` and `{page}` are filled in.
+    /// URL template; `{base}`, `{page}` and `{offset}` (items before this page: `page_size`
+    /// times the pages before it) are filled in.
     pub url: String,
+    /// Items per page, for APIs paged by `{offset}` rather than by `{page}`.
+    #[serde(default)]
+    pub page_size: Option<u32>,
     /// What each item is.
     #[serde(default = "d_kind")]
     pub kind: ApiKind,
@@ -281,9 +291,92 @@ pub struct ApiSource {
     /// Prices are divided by this (Shopee sends price × 100000).
     #[serde(default = "d_scale")]
     pub price_divisor: f64,
-    /// Listing URL template when the API gives none: `{base}`, `{id}` and `{seller_id}` filled.
+    /// Listing URL template when the API gives none: `{base}`, `{id}`, `{seller_id}` and any
+    /// item path (`{url_path}`, `{shop.slug}`) filled.
     #[serde(default)]
     pub listing_url: Option<String>,
+}
+
+/// JSON read out of a page: a script element whose text is JSON (`script`), or the value
+/// assigned to a name inside a script (`assign`), mapped like an API answer.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EmbeddedSource {
+    pub name: String,
+    /// Only on pages whose path and query match one of these regexes (default: every page).
+    #[serde(default)]
+    pub pages: Vec<String>,
+    /// CSS selector of an element whose text is JSON (`script#__NEXT_DATA__`).
+    #[serde(default)]
+    pub script: Option<String>,
+    /// A name assigned in a script (`window.pageData`): the balanced JSON value after `NAME =`
+    /// is read; the script is never run.
+    #[serde(default)]
+    pub assign: Option<String>,
+    #[serde(default = "d_kind")]
+    pub kind: ApiKind,
+    /// Path to the items (an array, or one object); empty means the document itself.
+    #[serde(default)]
+    pub items: String,
+    pub fields: BTreeMap<String, String>,
+    #[serde(default = "d_scale")]
+    pub price_divisor: f64,
+    /// As for `[[api]]`; `{base}` is the page's origin.
+    #[serde(default)]
+    pub listing_url: Option<String>,
+}
+
+/// How the items of one JSON document map onto records: what `[[api]]` and `[[embedded]]`
+/// share, so one mapping reads both.
+#[derive(Debug, Clone, Copy)]
+pub struct Mapping<'a> {
+    /// The source's name, for messages.
+    pub name: &'a str,
+    pub kind: ApiKind,
+    pub items: &'a str,
+    pub fields: &'a BTreeMap<String, String>,
+    pub price_divisor: f64,
+    pub listing_url: Option<&'a str>,
+}
+
+impl ApiSource {
+    pub fn mapping(&self) -> Mapping<'_> {
+        Mapping {
+            name: &self.name,
+            kind: self.kind,
+            items: &self.items,
+            fields: &self.fields,
+            price_divisor: self.price_divisor,
+            listing_url: self.listing_url.as_deref(),
+        }
+    }
+}
+
+impl EmbeddedSource {
+    pub fn mapping(&self) -> Mapping<'_> {
+        Mapping {
+            name: &self.name,
+            kind: self.kind,
+            items: &self.items,
+            fields: &self.fields,
+            price_divisor: self.price_divisor,
+            listing_url: self.listing_url.as_deref(),
+        }
+    }
+}
+
+/// `[values]`: how raw seller and listing values are read.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ValueRules {
+    /// More words that, in `ship_from`, mean the seller ships from abroad (on top of
+    /// `Nước ngoài`, `Overseas`, `海外` and the like).
+    #[serde(default)]
+    pub abroad: Vec<String>,
+    /// Field -> raw value (compared trimmed, case-insensitive) -> the value read instead:
+    /// `[values.map.official]` `"mall" = true`.
+    #[serde(default)]
+    pub map: BTreeMap<String, BTreeMap<String, serde_json::Value>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

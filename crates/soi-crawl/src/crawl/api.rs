@@ -20,9 +20,11 @@ impl Run<'_> {
                 self.report.budget_exhausted = true;
                 break;
             }
+            let offset = u64::from(page - api.start_page) * u64::from(api.page_size.unwrap_or(0));
             let raw = cfg
                 .expand(&api.url, Some(&self.base))
-                .replace("{page}", &page.to_string());
+                .replace("{page}", &page.to_string())
+                .replace("{offset}", &offset.to_string());
             let Ok(url) = Url::parse(&raw) else {
                 self.report.errors.push(PageIssue {
                     url: raw,
@@ -52,7 +54,8 @@ impl Run<'_> {
                     break;
                 }
             };
-            let mut items = extract::api::page_items(&doc, api);
+            let mapping = api.mapping();
+            let mut items = extract::api::page_items(&doc, &mapping);
             if items.is_empty() {
                 break;
             }
@@ -72,20 +75,18 @@ impl Run<'_> {
                 self.tick();
                 continue;
             }
-            let ctx = Ctx {
-                marketplace: &cfg.id,
-                country: &cfg.country,
-                currency: cfg.currency.as_deref(),
-                page_url: &f.url,
-            };
+            let c = self.c.clone();
+            let ctx = Ctx::new(&c, &f.url);
             let (mut listings, mut sellers, mut problems) = (vec![], vec![], vec![]);
             for item in items {
                 match api.kind {
-                    ApiKind::Listing => match extract::api::listing(item, api, &ctx, &self.base) {
-                        Ok(l) => listings.push(l),
-                        Err(e) => problems.push(e),
-                    },
-                    ApiKind::Seller => match extract::api::seller(item, api, &ctx) {
+                    ApiKind::Listing => {
+                        match extract::api::listing(item, &mapping, &ctx, &self.base) {
+                            Ok(l) => listings.push(l),
+                            Err(e) => problems.push(e),
+                        }
+                    }
+                    ApiKind::Seller => match extract::api::seller(item, &mapping, &ctx) {
                         Ok(s) => sellers.push(s),
                         Err(e) => problems.push(e),
                     },

@@ -104,6 +104,10 @@ pub struct CrawlReport {
     /// Listings and sellers left out because a page or API answer held more than
     /// `limits.max_items_per_page` (each such page is also in `problems`).
     pub items_over_cap: usize,
+    /// This crawl's extraction health (`None` when no page had new content).
+    pub health: Option<crate::health::Health>,
+    /// Fill rates (or items per page) well below their recent level: a layout change?
+    pub health_warnings: Vec<crate::health::HealthWarning>,
 }
 
 /// The progress callback.
@@ -122,6 +126,8 @@ struct Run<'a> {
     emitted: HashSet<String>,
     /// Sellers seen in this run, to complete sellers embedded in listings.
     sellers: HashMap<String, Seller>,
+    /// Fill rates and items per page of the pages read.
+    tally: crate::health::Tally,
     budget: usize,
     emit_unchanged: bool,
     fetched_or_tried: usize,
@@ -215,6 +221,7 @@ pub async fn crawl(
         },
         emitted: HashSet::new(),
         sellers: HashMap::new(),
+        tally: Default::default(),
         fetched_or_tried: 0,
         queue_len: 0,
     };
@@ -233,6 +240,7 @@ pub async fn crawl(
     // Only what the bus has accepted may be remembered as sent: a failed flush leaves the
     // state as it was, so the next crawl emits these pages again.
     publisher.flush().await?;
+    run.health();
     run.state.save()?;
     run.tick();
     tracing::info!(
@@ -248,6 +256,28 @@ pub async fn crawl(
 }
 
 impl Run<'_> {
+    /// Records this crawl's extraction health in the state and the report, warning of rates
+    /// well below their recent level.
+    fn health(&mut self) {
+        let Some(h) = std::mem::take(&mut self.tally).finish(chrono::Utc::now()) else {
+            return;
+        };
+        let warnings = crate::health::compare(&self.state.health, &h);
+        tracing::info!(marketplace = %self.report.marketplace, "{}", h.summary());
+        for w in &warnings {
+            tracing::warn!(marketplace = %self.report.marketplace, field = %w.field, now = w.now, recent = w.recent, "extraction health: {}", w.message);
+        }
+        self.state.health.push(h.clone());
+        let over = self
+            .state
+            .health
+            .len()
+            .saturating_sub(crate::health::HISTORY);
+        self.state.health.drain(..over);
+        self.report.health = Some(h);
+        self.report.health_warnings = warnings;
+    }
+
     fn tick(&self) {
         (self.progress)(CrawlProgress {
             fetched: self.fetched_or_tried,
@@ -398,6 +428,7 @@ impl Run<'_> {
         sha: &str,
         at: chrono::DateTime<chrono::Utc>,
     ) -> Result<(), CrawlError> {
+        self.tally.page(&listings, &sellers);
         for mut s in sellers {
             // The model's boundary: ids from pages escaped (`/` -> `%2F`) so keys stay
             // unambiguous, text capped, country ISO alpha-2 or unknown.

@@ -1,11 +1,11 @@
-//! CSS selector rules: per field, selectors tried in order, text or an attribute, then an
-//! optional regex.
+//! CSS selector rules: per field, selectors tried in order, text or an attribute (of a matched
+//! element, or of the container itself: `"@data-asin"`), then an optional regex.
 
 use std::collections::BTreeMap;
 
 use scraper::{ElementRef, Html};
 
-use crate::config::{CompiledField, CompiledRules};
+use crate::config::{CompiledField, CompiledRules, Pick};
 
 /// Field values of each record the rules find: one per container element, or one for the page.
 pub fn records(doc: &Html, rules: &CompiledRules) -> Vec<BTreeMap<String, String>> {
@@ -36,15 +36,18 @@ fn fields(scope: ElementRef, rules: &CompiledRules) -> BTreeMap<String, String> 
 
 /// The first non-empty value the field's selectors yield in `scope`.
 pub fn value(scope: ElementRef, f: &CompiledField) -> Option<String> {
-    for (sel, attr) in &f.selectors {
+    for (pick, attr) in &f.selectors {
+        let els: Vec<ElementRef> = match pick {
+            Pick::Within(sel) => scope.select(sel).collect(),
+            Pick::Itself => vec![scope],
+        };
         if f.count {
-            let n = scope.select(sel).count();
-            if n > 0 {
-                return Some(n.to_string());
+            if !els.is_empty() {
+                return Some(els.len().to_string());
             }
             continue;
         }
-        for el in scope.select(sel) {
+        for el in els {
             let raw = match attr {
                 Some(a) => el.value().attr(a).map(str::to_string),
                 None => Some(el.text().collect::<Vec<_>>().join(" ")),

@@ -29,6 +29,11 @@ impl<T> Merged<T> {
         }
     }
 
+    /// The most items kept.
+    pub fn cap(&self) -> usize {
+        self.cap
+    }
+
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
     }

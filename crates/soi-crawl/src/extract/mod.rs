@@ -7,8 +7,11 @@
 //! crawl runs it on a blocking thread so a big page does not stall the runtime.
 
 pub mod api;
+pub mod assign;
 pub mod charset;
 mod css;
+mod embedded;
+pub mod facts;
 mod jsonld;
 mod links;
 pub mod merge;
@@ -40,9 +43,26 @@ pub struct Ctx<'a> {
     /// Currency assumed when the page states none.
     pub currency: Option<&'a str>,
     pub page_url: &'a Url,
+    /// `[values]`: abroad words and raw value maps.
+    pub facts: &'a facts::Facts,
+    /// What relative dates ("3 năm trước") count back from.
+    pub now: chrono::DateTime<chrono::Utc>,
 }
 
-impl Ctx<'_> {
+impl<'a> Ctx<'a> {
+    /// The context of a page of marketplace `c`, read now.
+    pub fn new(c: &'a Compiled, page_url: &'a Url) -> Ctx<'a> {
+        let cfg = &c.config;
+        Ctx {
+            marketplace: &cfg.id,
+            country: &cfg.country,
+            currency: cfg.currency.as_deref(),
+            page_url,
+            facts: &c.facts,
+            now: chrono::Utc::now(),
+        }
+    }
+
     /// `u` resolved against the page URL.
     pub fn absolute(&self, u: &str) -> Option<String> {
         self.page_url.join(u.trim()).ok().map(|mut x| {
@@ -51,13 +71,15 @@ impl Ctx<'_> {
         })
     }
 
-    /// Sets the marketplace and the cross-border flag of a seller.
+    /// Sets the marketplace and the cross-border flag of a seller: registered in another
+    /// country, or shipping from abroad by its `ship_from` (`Nước ngoài`) even with no country.
     pub fn finish_seller(&self, s: &mut Seller) {
         s.marketplace = self.marketplace.to_string();
         s.cross_border = s
             .country
             .as_deref()
-            .is_some_and(|c| !c.eq_ignore_ascii_case(self.country));
+            .is_some_and(|c| !c.eq_ignore_ascii_case(self.country))
+            || s.ship_from.as_deref().is_some_and(|w| self.facts.abroad(w));
     }
 }
 
@@ -108,17 +130,14 @@ pub fn path_query(url: &Url) -> String {
 pub fn extract_page(c: &Compiled, page_url: &Url, html: &str, role: PageRole) -> PageExtract {
     let doc = Html::parse_document(html);
     let cfg = &c.config;
-    let ctx = Ctx {
-        marketplace: &cfg.id,
-        country: &cfg.country,
-        currency: cfg.currency.as_deref(),
-        page_url,
-    };
+    let ctx = Ctx::new(c, page_url);
     let cap = cfg.limits.max_items_per_page;
     let mut found = Found {
         listings: Merged::new(cap),
         sellers: Merged::new(cap),
         problems: vec![],
+        links: vec![],
+        over: 0,
     };
     // A page that is neither a listing nor a seller page (a list page read by CSS cards) has
     // nothing the generic pass would keep.
@@ -141,6 +160,9 @@ pub fn extract_page(c: &Compiled, page_url: &Url, html: &str, role: PageRole) ->
             }
         }
     }
+    for src in &c.embedded {
+        embedded::read(&doc, src, &ctx, &mut found);
+    }
     if let Some(rules) = &c.seller_css {
         if role.seller {
             for rec in css::records(&doc, rules) {
@@ -156,14 +178,16 @@ pub fn extract_page(c: &Compiled, page_url: &Url, html: &str, role: PageRole) ->
             .problems
             .push("listing page without any product".into());
     }
-    let over_cap = found.listings.dropped + found.sellers.dropped;
+    let over_cap = found.listings.dropped + found.sellers.dropped + found.over;
     if over_cap > 0 {
         found.problems.push(format!(
             "{over_cap} listings or sellers over the cap of {cap} per page (limits.max_items_per_page) left out"
         ));
     }
+    let mut page_links = links::links(&doc, page_url);
+    page_links.append(&mut found.links);
     PageExtract {
-        links: links::links(&doc, page_url),
+        links: page_links,
         listings: found.listings.into_items(),
         sellers: found.sellers.into_items(),
         problems: found.problems,
@@ -176,6 +200,10 @@ struct Found {
     listings: Merged<Listing>,
     sellers: Merged<Seller>,
     problems: Vec<String>,
+    /// Listing URLs named by embedded JSON (catalog pages that render their cards from data).
+    links: Vec<Link>,
+    /// Embedded items past the per-page cap, not read at all.
+    over: usize,
 }
 
 fn generic(doc: &Html, ctx: &Ctx, role: PageRole, out: &mut Found) {
@@ -262,14 +290,7 @@ fn seller_from_fields(f: &BTreeMap<String, String>, ctx: &Ctx) -> Result<Seller,
         .ok_or("seller page without an id")?;
     let mut s = Seller::new(ctx.marketplace, &id);
     for (k, v) in f {
-        let v = Value::String(v.clone());
-        match k.as_str() {
-            "id" | "url" => {}
-            "name" => s.name = value::text(&v),
-            "country" => s.country = value::text(&v).map(|c| schema::country_code(&c)),
-            "joined_at" => s.joined_at = value::date(&v),
-            other => schema::apply_property(&mut s, other, &v),
-        }
+        api::set_seller_field(&mut s, k, Value::String(v.clone()), ctx);
     }
     ctx.finish_seller(&mut s);
     Ok(s)
