@@ -8,7 +8,8 @@ use anyhow::{bail, Context};
 use clap::Args;
 use soi_clickhouse::{ClickHouseOptions, ClickHouseStore};
 use soi_kafka::{KafkaBus, KafkaOptions};
-use soi_store::{SqliteStore, Store};
+use soi_sqlite::SqliteStore;
+use soi_store::Store;
 
 #[derive(Args, Debug)]
 pub struct Global {

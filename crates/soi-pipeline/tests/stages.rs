@@ -9,7 +9,8 @@ use soi_pipeline::{
     run_score_stage, run_scored_sink, run_seller_sink, BatchOptions, DeadLetter, StageReport,
 };
 use soi_score::Scorer;
-use soi_store::{SqliteStore, Store};
+use soi_sqlite::SqliteStore;
+use soi_store::Store;
 
 /// Risk is the share of "x" characters in the title: enough to tell listings apart.
 struct CountingScorer;
