@@ -126,26 +126,10 @@ impl Global {
         let bus = Arc::new(bus);
         let b = bus.clone();
         tokio::spawn(async move {
-            shutdown_signal().await;
+            crate::signal::shutdown().await;
             eprintln!("shutting down: finishing the current batch");
             b.shutdown();
         });
         Ok(Some(bus))
-    }
-}
-
-/// Completes on Ctrl-C or SIGTERM.
-async fn shutdown_signal() {
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
-        _ = term => {}
     }
 }

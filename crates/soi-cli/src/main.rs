@@ -8,6 +8,7 @@ mod global;
 mod input;
 mod output;
 mod progress;
+mod signal;
 
 use std::process::ExitCode;
 
