@@ -4,6 +4,7 @@
 //! in its own file under `cmd/`.
 
 mod cmd;
+mod features;
 mod global;
 mod input;
 mod output;
