@@ -43,6 +43,13 @@ echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
+echo "== embedded build (soi-cli --no-default-features: no Kafka, ClickHouse or encoder)"
+cargo check -p soi-cli --no-default-features --locked
+cargo clippy -p soi-cli --no-default-features --all-targets --locked -- -D warnings
+if cargo tree -p soi-cli --no-default-features -e normal --locked | grep -E 'rdkafka|cmake|soi-encoder|soi-kafka|soi-clickhouse'; then
+    echo "the embedded build pulls in the crates above" >&2
+    exit 1
+fi
 echo "== deploy files"
 deploy/check-deploy-files.sh
 echo "== all checks passed"

@@ -4,7 +4,8 @@
 use std::path::Path;
 
 use soi_model::{Listing, Reason, Scored, Seller, Verdict};
-use soi_store::{SqliteStore, Store};
+use soi_sqlite::SqliteStore;
+use soi_store::Store;
 
 use crate::support::{free_port, run_demo, run_expect, soi};
 

@@ -1,7 +1,9 @@
 //! End-to-end tests of the `soi` binary. One line per module:
 mod alerts_report; // `soi alerts` and `soi report`: demo alerts dropped once, stix2-valid, identical reports
 mod analyst_tools; // `soi sellers` and `soi listing` on a store filled by `soi run`
+#[cfg(all(feature = "kafka", feature = "clickhouse"))]
 mod distributed; // Kafka + ClickHouse as separate processes: same answers, nothing lost or doubled
+#[cfg(feature = "encoder")]
 mod encoder; // the encoder tier: bench figures, eval per tier, folder errors, the band reaching it
 mod hostile_input; // bad bytes, long lines, wild dates, huge fields: only their line fails
 mod run_demo; // `soi run` on the demo marketplace: flags, reasons, idempotence

@@ -21,7 +21,8 @@ use common::receiver::Receiver;
 use common::{check_stix, scored, t0};
 use soi_alert::sign::verify;
 use soi_alert::{AlertsConfig, Dispatcher, ManualClock};
-use soi_store::{AlertOutbox, AlertQuery, DeliveryStatus, SqliteStore, Store};
+use soi_sqlite::SqliteStore;
+use soi_store::{AlertOutbox, AlertQuery, DeliveryStatus, Store};
 
 const SECRET_ENV: &str = "SOI_TEST_ALERT_SECRET";
 const SECRET: &str = "s3cret-for-tests";

@@ -13,7 +13,8 @@ use common::receiver::Receiver;
 use common::{scored, t0};
 use soi_alert::sign::{sign, verify_request};
 use soi_alert::{AlertsConfig, Dispatcher, ManualClock};
-use soi_store::{AlertOutbox, AlertQuery, DeliveryStatus, SqliteStore, Store};
+use soi_sqlite::SqliteStore;
+use soi_store::{AlertOutbox, AlertQuery, DeliveryStatus, Store};
 
 const SECRET_ENV: &str = "SOI_TEST_WEBHOOK_SECRET";
 const SECRET: &str = "webhook-test-secret";

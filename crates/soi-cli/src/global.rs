@@ -6,9 +6,11 @@ use std::time::Duration;
 
 use anyhow::{bail, Context};
 use clap::Args;
-use soi_clickhouse::{ClickHouseOptions, ClickHouseStore};
-use soi_kafka::{KafkaBus, KafkaOptions};
-use soi_store::{SqliteStore, Store};
+use soi_bus::Bus;
+use soi_sqlite::SqliteStore;
+use soi_store::Store;
+
+use crate::features;
 
 #[derive(Args, Debug)]
 pub struct Global {
@@ -83,11 +85,7 @@ impl Global {
     pub async fn connect_store(&self) -> anyhow::Result<Arc<dyn Store>> {
         match self.store.as_deref() {
             Some(url) if url.starts_with("clickhouse://") => {
-                let opts = ClickHouseOptions::from_url(url)?;
-                let store = ClickHouseStore::connect(opts)
-                    .await
-                    .with_context(|| format!("connecting to {url}"))?;
-                Ok(Arc::new(store))
+                features::clickhouse::connect(url).await
             }
             Some(url) if url.contains("://") && !url.starts_with("sqlite://") => {
                 bail!("unknown store `{url}`: use a SQLite file path or clickhouse://HOST:PORT/DB")
@@ -101,50 +99,13 @@ impl Global {
     pub async fn connect_kafka(
         &self,
         idle: Option<Duration>,
-    ) -> anyhow::Result<Option<Arc<KafkaBus>>> {
+    ) -> anyhow::Result<Option<Arc<dyn Bus>>> {
         let Some(url) = self.bus.as_deref() else {
             return Ok(None);
         };
         if !url.starts_with("kafka://") {
             bail!("unknown bus `{url}`: use kafka://HOST:PORT (or leave it out for in-process)");
         }
-        let mut opts = KafkaOptions::from_url(url)?;
-        opts.idle_timeout = idle;
-        if let Ok(p) = std::env::var("SOI_KAFKA_TOPIC_PREFIX") {
-            opts.topic_prefix = p;
-        }
-        if let Some(n) = std::env::var("SOI_KAFKA_PARTITIONS")
-            .ok()
-            .and_then(|n| n.parse().ok())
-        {
-            opts.partitions = n;
-        }
-        let bus = KafkaBus::connect(opts)
-            .await
-            .with_context(|| format!("connecting to {url}"))?;
-        let bus = Arc::new(bus);
-        let b = bus.clone();
-        tokio::spawn(async move {
-            shutdown_signal().await;
-            eprintln!("shutting down: finishing the current batch");
-            b.shutdown();
-        });
-        Ok(Some(bus))
-    }
-}
-
-/// Completes on Ctrl-C or SIGTERM.
-async fn shutdown_signal() {
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
-        _ = term => {}
+        Ok(Some(features::kafka::connect(url, idle).await?))
     }
 }

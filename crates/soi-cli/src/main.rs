@@ -4,10 +4,12 @@
 //! in its own file under `cmd/`.
 
 mod cmd;
+mod features;
 mod global;
 mod input;
 mod output;
 mod progress;
+mod signal;
 
 use std::process::ExitCode;
 

@@ -5,14 +5,20 @@ use thiserror::Error;
 pub enum ClickHouseError {
     #[error("bad store address `{0}`: expected clickhouse://HOST:PORT/DATABASE")]
     Address(String),
-    #[error("clickhouse: {0}")]
+    #[error(transparent)]
     Client(#[from] clickhouse::error::Error),
-    #[error("clickhouse unreachable for {secs}s, giving up: {last}")]
+    #[error("unreachable for {secs}s, giving up: {last}")]
     Unavailable { secs: u64, last: String },
 }
 
 impl From<ClickHouseError> for soi_store::StoreError {
     fn from(e: ClickHouseError) -> Self {
-        soi_store::StoreError::Backend(e.to_string())
+        // Shown as `clickhouse: ...`. Refusals of a record's own content are not told apart yet:
+        // the sink retries every ClickHouse error as an outage.
+        soi_store::StoreError::Engine {
+            engine: "clickhouse",
+            source: Box::new(e),
+            content: false,
+        }
     }
 }

@@ -6,6 +6,8 @@
 //!   replayed message (at-least-once delivery) collapses onto its key. Writes first read the
 //!   content hashes of the batch's keys and insert only rows whose content changed, exactly like
 //!   the embedded store, so "rows changed" means the same thing in both.
+//! - **Reports read the same rows**: [`soi_store::ReportSource`] answers what the embedded
+//!   store answers for a cross-border report (same filters, same order).
 //! - **Seller facts are merged, not replaced**: the seller rows of a batch are read, merged with
 //!   [`soi_store::merge_seller`] and written back whole.
 //! - **Analysts query a materialized per-seller summary** (`seller_risk_summary`), kept up to date
@@ -23,6 +25,7 @@ mod client;
 mod error;
 mod migrate;
 mod read;
+mod report;
 mod rows;
 mod write;
 

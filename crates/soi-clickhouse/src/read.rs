@@ -4,7 +4,8 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use soi_model::{Listing, Scored, Seller, Verdict};
 use soi_store::{
-    summarize_reasons, ListingDetail, SellerQuery, SellerSummary, Store, StoreCounts, StoreError,
+    parse_stored, summarize_reasons, ListingDetail, SellerQuery, SellerSummary, Store, StoreCounts,
+    StoreError,
 };
 
 use crate::rows::{Count, KeyBody, SellerAgg};
@@ -48,18 +49,6 @@ fn opt(s: String) -> Option<String> {
     (!s.is_empty()).then_some(s)
 }
 
-fn parse<T: serde::de::DeserializeOwned>(
-    table: &'static str,
-    key: &str,
-    body: &str,
-) -> Result<T, StoreError> {
-    serde_json::from_str(body).map_err(|e| StoreError::Corrupt {
-        table,
-        key: key.to_string(),
-        why: e.to_string(),
-    })
-}
-
 impl ClickHouseStore {
     async fn seller_reasons(
         &self,
@@ -85,7 +74,7 @@ impl ClickHouseStore {
             .map(|r| {
                 Ok((
                     r.key.clone(),
-                    parse::<Verdict>("verdicts", &r.key, &r.body)?,
+                    parse_stored::<Verdict>("verdicts", &r.key, &r.body)?,
                 ))
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
@@ -192,7 +181,7 @@ impl Store for ClickHouseStore {
             }
         };
         let key = format!("{mk}/{id}");
-        let listing: Listing = parse("listings", &key, &body)?;
+        let listing: Listing = parse_stored("listings", &key, &body)?;
         let verdict = self
             .body_of(
                 "SELECT listing_id AS key, body FROM verdicts FINAL WHERE marketplace = ? AND listing_id = ?",
@@ -201,7 +190,7 @@ impl Store for ClickHouseStore {
             )
             .await?
             .first()
-            .map(|r| parse::<Verdict>("verdicts", &key, &r.body))
+            .map(|r| parse_stored::<Verdict>("verdicts", &key, &r.body))
             .transpose()?;
         let seller = match listing.seller_id() {
             Some(sid) => self
@@ -212,7 +201,7 @@ impl Store for ClickHouseStore {
                 )
                 .await?
                 .first()
-                .map(|r| parse::<Seller>("sellers", &format!("{mk}/{sid}"), &r.body))
+                .map(|r| parse_stored::<Seller>("sellers", &format!("{mk}/{sid}"), &r.body))
                 .transpose()?,
             None => None,
         };

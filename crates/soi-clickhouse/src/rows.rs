@@ -74,3 +74,13 @@ pub struct SellerAgg {
 pub struct Count {
     pub n: u64,
 }
+
+/// The stored bodies of one report row.
+#[derive(Debug, Row, Deserialize)]
+pub struct ReportBodies {
+    pub marketplace: String,
+    pub listing_id: String,
+    pub listing: String,
+    pub verdict: String,
+    pub seller: String,
+}

@@ -1,6 +1,7 @@
 //! The ClickHouse store against a real ClickHouse server (started by `deploy/engines/start.sh`,
-//! address in `SOI_TEST_CLICKHOUSE`), through the seam's conformance checks. Each test uses its
-//! own database. Without a server the tests skip with a message, unless `SOI_REQUIRE_ENGINES=1`.
+//! address in `SOI_TEST_CLICKHOUSE`), through the sections of the seam's conformance checks it
+//! implements: listings and the report source (it has no alert outbox). Each test uses its own
+//! database. Without a server the tests skip with a message, unless `SOI_REQUIRE_ENGINES=1`.
 
 use soi_clickhouse::{ClickHouseOptions, ClickHouseStore};
 use soi_store::{conformance, Store};
@@ -77,4 +78,12 @@ async fn forged_seller_flags_do_not_stick() {
         return;
     };
     conformance::forged_seller_flags_do_not_stick(&s).await;
+}
+
+#[tokio::test]
+async fn cross_border_rows_filter_and_order() {
+    let Some(s) = store("report").await else {
+        return;
+    };
+    conformance::report::cross_border_rows_filter_and_order(&s).await;
 }

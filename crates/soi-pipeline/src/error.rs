@@ -10,4 +10,13 @@ pub enum PipelineError {
     Store(#[from] soi_store::StoreError),
     #[error("scoring task failed: {0}")]
     Task(String),
+    /// A stage of an in-process run panicked or was cancelled.
+    #[error("stage task failed: {0}")]
+    Join(String),
+    /// The dead-letter file of an in-process run cannot be written.
+    #[error("writing dead letters to {}: {source}", path.display())]
+    DeadLetterFile {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
 }

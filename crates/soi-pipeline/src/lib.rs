@@ -1,7 +1,8 @@
 //! The stages between the crawler and the analysts: score (listings in, scored listings out) and
 //! sink (scored listings and seller facts into the store).
 //!
-//! Why a crate of its own: the same stage code runs inside `soi run` on the in-process bus and as
+//! Why a crate of its own: the same stage code runs inside `soi run` on the in-process bus
+//! ([`embedded`]: every stage in one process, dead letters in a file, shutdown as a future) and as
 //! separate processes on Kafka; it only sees the [`soi_bus::Bus`] and [`soi_store::Store`] seams.
 //!
 //! Delivery rules every stage keeps:
@@ -15,6 +16,8 @@
 
 mod batch;
 mod dead_letter;
+mod dead_letter_file;
+pub mod embedded;
 mod error;
 mod score_stage;
 pub mod sink_check;
@@ -23,6 +26,8 @@ mod stage;
 
 pub use batch::{next_batch, BatchOptions};
 pub use dead_letter::{dead_letter, parse_or_dead_letter, DeadLetter};
+pub use dead_letter_file::spawn_dead_letter_file;
+pub use embedded::{run_embedded, EmbeddedOptions, EmbeddedReport};
 pub use error::PipelineError;
 pub use score_stage::run_score_stage;
 pub use sink_stage::{run_scored_sink, run_seller_sink};

@@ -8,7 +8,8 @@ use chrono::Utc;
 use soi_bus::{Bus, InProcBus, TOPIC_DLQ, TOPIC_SCORED};
 use soi_model::{Envelope, Kind, Listing, Reason, Scored, Seller, Verdict};
 use soi_pipeline::{run_scored_sink, BatchOptions, DeadLetter, PipelineError, StageReport};
-use soi_store::{AlertOutbox, AlertRule, AlertRules, RuleKind, Severity, SqliteStore, Store, Tlp};
+use soi_sqlite::SqliteStore;
+use soi_store::{AlertOutbox, AlertRule, AlertRules, RuleKind, Severity, Store, Tlp};
 
 fn scored(id: &str) -> Scored {
     let title = "ib zalo 0900 giá rẻ";

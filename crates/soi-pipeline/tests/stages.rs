@@ -3,50 +3,16 @@
 
 use std::sync::Arc;
 
+use common::{listing, CountingScorer};
 use soi_bus::{Bus, InProcBus, TOPIC_DLQ, TOPIC_LISTINGS, TOPIC_SELLERS};
-use soi_model::{Envelope, Kind, Listing, Seller, Verdict};
+use soi_model::{Envelope, Kind, Seller};
 use soi_pipeline::{
     run_score_stage, run_scored_sink, run_seller_sink, BatchOptions, DeadLetter, StageReport,
 };
-use soi_score::Scorer;
-use soi_store::{SqliteStore, Store};
+use soi_sqlite::SqliteStore;
+use soi_store::Store;
 
-/// Risk is the share of "x" characters in the title: enough to tell listings apart.
-struct CountingScorer;
-
-impl Scorer for CountingScorer {
-    fn model(&self) -> &str {
-        "counting"
-    }
-    fn score(&self, listings: &[Listing]) -> Vec<Verdict> {
-        listings
-            .iter()
-            .map(|l| Verdict {
-                listing_id: l.id.clone(),
-                marketplace: l.marketplace.clone(),
-                seller_id: l.seller_id().map(str::to_string),
-                risk: l.title.matches('x').count() as f64 / l.title.len().max(1) as f64,
-                model: self.model().into(),
-                ..Default::default()
-            })
-            .collect()
-    }
-}
-
-fn listing(i: usize) -> Vec<u8> {
-    let l = Listing {
-        id: format!("l{i}"),
-        marketplace: "demo".into(),
-        title: if i.is_multiple_of(2) {
-            "xxxx".into()
-        } else {
-            "ok".into()
-        },
-        seller: Some(Seller::new("", &format!("s{}", i % 3))),
-        ..Default::default()
-    };
-    Envelope::new(Kind::Listing, l.key(), l).to_bytes()
-}
+mod common;
 
 #[tokio::test]
 async fn listings_flow_to_the_store_and_poison_to_the_dlq() {

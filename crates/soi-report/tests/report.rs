@@ -17,7 +17,8 @@ use chrono::{DateTime, TimeZone, Utc};
 use sha2::{Digest, Sha256};
 use soi_model::{Listing, Reason, Scored, Seller, Verdict};
 use soi_report::{cross_border, ReportParams};
-use soi_store::{SqliteStore, Store, Tlp};
+use soi_sqlite::SqliteStore;
+use soi_store::{Store, Tlp};
 
 fn day(m: u32, d: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, m, d, 9, 30, 0).single().unwrap()

@@ -1,9 +1,10 @@
 //! What a stored row holds and how its content hash is taken, the same way for every store, so
 //! that "this row changed" means the same thing in SQLite and in ClickHouse.
 
+use serde::de::DeserializeOwned;
 use soi_model::{Listing, Seller, Verdict};
 
-use crate::content_hash;
+use crate::{content_hash, StoreError};
 
 /// Fields that change on every observation or scoring without the content changing.
 const LISTING_VOLATILE: &[&str] = &["observed_at"];
@@ -28,4 +29,18 @@ pub fn stored_verdict(l: &Listing, v: &Verdict) -> (Verdict, String) {
     }
     let hash = content_hash(&v, VERDICT_VOLATILE);
     (v, hash)
+}
+
+/// A stored JSON body of `table` read back; one that does not parse is a
+/// [`StoreError::Corrupt`] naming the table and the row's key.
+pub fn parse_stored<T: DeserializeOwned>(
+    table: &'static str,
+    key: &str,
+    body: &str,
+) -> Result<T, StoreError> {
+    serde_json::from_str(body).map_err(|e| StoreError::Corrupt {
+        table,
+        key: key.to_string(),
+        why: e.to_string(),
+    })
 }

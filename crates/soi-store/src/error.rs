@@ -6,8 +6,15 @@ use thiserror::Error;
 /// Why a store operation failed.
 #[derive(Debug, Error)]
 pub enum StoreError {
-    #[error("sqlite: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    /// The engine behind a store (SQLite, ClickHouse) failed. `content` is set when it refused
+    /// the records for their own content (a value too big, a constraint): writing them again
+    /// cannot succeed.
+    #[error("{engine}: {source}")]
+    Engine {
+        engine: &'static str,
+        source: Box<dyn std::error::Error + Send + Sync>,
+        content: bool,
+    },
     #[error("cannot open store at {path}: {why}")]
     Open { path: String, why: String },
     #[error("corrupt row in {table} ({key}): {why}")]
@@ -18,9 +25,6 @@ pub enum StoreError {
     },
     #[error("listing id `{0}` exists on several marketplaces ({1}); name the marketplace")]
     Ambiguous(String, String),
-    /// A server-backed store (ClickHouse) failed or stayed unreachable.
-    #[error("store backend: {0}")]
-    Backend(String),
     #[error("store task failed: {0}")]
     Task(String),
     /// A record cannot be stored because of its own content (a time the store cannot represent
@@ -39,11 +43,7 @@ impl StoreError {
     pub fn is_content(&self) -> bool {
         match self {
             StoreError::Content { .. } => true,
-            // A value too big, or a record a constraint (CHECK, NOT NULL, trigger) refuses.
-            StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, _)) => matches!(
-                e.code,
-                rusqlite::ErrorCode::TooBig | rusqlite::ErrorCode::ConstraintViolation
-            ),
+            StoreError::Engine { content, .. } => *content,
             _ => false,
         }
     }

@@ -1,8 +1,11 @@
 //! The store seam: where listings, sellers and verdicts land and where analysts' queries read.
 //!
-//! Why a trait: the embedded default is one SQLite file on disk (no server to run, WAL so readers
-//! never block the writer), and at scale the same queries run on ClickHouse. The CLI and the sink
-//! stage only see [`Store`].
+//! Why a trait: the embedded default is one SQLite file on disk (`soi-sqlite`: no server to run,
+//! WAL so readers never block the writer), and at scale the same queries run on ClickHouse
+//! (`soi-clickhouse`). The CLI and the sink stage only see [`Store`]. This crate holds only the
+//! seam: the traits, the row shapes, the rules every store shares (canonical rows, content
+//! hashes, seller merging, reason summaries), the errors, and — behind the `conformance` feature —
+//! the checks every implementation's tests run.
 //!
 //! Writes are idempotent upserts keyed by `(marketplace, id)`. A row is rewritten only when its
 //! content changed; volatile fields (when a page was observed, when a verdict was computed) do
@@ -17,6 +20,7 @@
 
 pub mod alert;
 mod canonical;
+#[cfg(feature = "conformance")]
 pub mod conformance;
 mod error;
 mod hash;
@@ -25,13 +29,12 @@ mod outbox;
 mod query;
 mod reasons;
 mod report;
-mod sqlite;
 
 pub use alert::{
     Alert, AlertQuery, AlertRule, AlertRules, AlertState, Attempt, Delivery, DeliveryLogEntry,
     DeliveryStatus, RuleKind, Severity, Tlp,
 };
-pub use canonical::{stored_listing, stored_verdict};
+pub use canonical::{parse_stored, stored_listing, stored_verdict};
 pub use error::StoreError;
 pub use hash::content_hash;
 pub use merge::{first_sighting, merge_seller};
@@ -39,7 +42,6 @@ pub use outbox::{AlertOutbox, OutboxCounts};
 pub use query::{ListingDetail, ReasonSummary, SellerQuery, SellerSummary, StoreCounts};
 pub use reasons::summarize_reasons;
 pub use report::{ReportQuery, ReportRow, ReportSource};
-pub use sqlite::SqliteStore;
 
 use async_trait::async_trait;
 use soi_model::{Scored, Seller};

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use soi_model::{Listing, Seller, Verdict};
 
-use crate::StoreError;
+use crate::{parse_stored, StoreError};
 
 /// Which flagged listings of cross-border sellers a report covers.
 #[derive(Debug, Clone)]
@@ -30,9 +30,34 @@ pub struct ReportRow {
 }
 
 impl ReportRow {
+    /// The row from the stored JSON bodies of listing `key` (`marketplace/id`), its verdict and
+    /// its seller; a body that does not parse is a [`StoreError::Corrupt`] naming its table.
+    pub fn from_bodies(
+        key: &str,
+        listing: &str,
+        verdict: &str,
+        seller: &str,
+    ) -> Result<ReportRow, StoreError> {
+        Ok(ReportRow {
+            listing: parse_stored("listings", key, listing)?,
+            verdict: parse_stored("verdicts", key, verdict)?,
+            seller: parse_stored("sellers", key, seller)?,
+        })
+    }
+
     /// The time the report files this listing under: when it was observed, else scored.
     pub fn seen_at(&self) -> DateTime<Utc> {
         self.listing.observed_at.unwrap_or(self.verdict.scored_at)
+    }
+}
+
+impl ReportQuery {
+    /// Whether `row` falls in the query's time range (`from` included, `to` excluded). Stores
+    /// filter the time on parsed times, so rows written with any RFC 3339 spelling compare
+    /// correctly.
+    pub fn covers(&self, row: &ReportRow) -> bool {
+        let t = row.seen_at();
+        t >= self.from && t < self.to
     }
 }
 

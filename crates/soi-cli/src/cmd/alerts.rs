@@ -10,7 +10,8 @@ use std::time::Duration;
 use anyhow::Context;
 use clap::Subcommand;
 use soi_alert::{AlertsConfig, Dispatcher, SystemClock};
-use soi_store::{AlertOutbox, AlertQuery, DeliveryStatus, SqliteStore, Store};
+use soi_sqlite::SqliteStore;
+use soi_store::{AlertOutbox, AlertQuery, DeliveryStatus, Store};
 
 use crate::global::Global;
 use crate::output::clean;

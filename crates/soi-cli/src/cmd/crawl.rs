@@ -65,9 +65,9 @@ pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
     };
     let json_lines = JsonLinesPublisher::new(out);
     // With --bus the listings go onto the distributed bus instead of standard output.
-    let kafka = g.connect_kafka(None).await?;
+    let kafka = g.connect_kafka(None).await?.map(|k| k.publisher());
     let publisher: &dyn soi_bus::Publisher = match &kafka {
-        Some(k) => k.publisher_ref(),
+        Some(k) => k.as_ref(),
         None => &json_lines,
     };
     let bar = progress::bar(g.quiet, 0, "crawled");

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::Context;
-use soi_bus::{Bus, TOPIC_DLQ};
+use soi_bus::TOPIC_DLQ;
 use soi_pipeline::DeadLetter;
 
 use crate::global::Global;
@@ -43,7 +43,7 @@ pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
     };
     let mut sub = bus.subscribe(TOPIC_DLQ, &group).await?;
     let publisher = bus.publisher();
-    let prefix = bus.options().topic_prefix.clone();
+    let prefix = crate::features::kafka::topic_prefix();
     let mut n = 0u64;
     while let Some(d) = sub.next().await? {
         if replay {

@@ -1,6 +1,6 @@
 //! `soi eval --head HEAD --data FILE [--tier fast|encoder|cascade]`: one JSON object of metrics
 //! for a head on a JSON Lines file of `{"text": ..., "label": N}`. This output is a contract for
-//! independent evaluation.
+//! independent evaluation. Part of the `encoder` feature (the tiers are `soi_encoder`'s).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -45,7 +45,7 @@ pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
         let data = soi_score::eval::read_labelled(&a.data)?;
         let loaded = match a.tier {
             soi_encoder::eval::Tier::Fast => None,
-            _ => Some(super::train::load_encoder(
+            _ => Some(super::train_encoder::load_encoder(
                 a.encoder_dir.as_deref(),
                 a.heads_dir.as_deref(),
                 a.threads,

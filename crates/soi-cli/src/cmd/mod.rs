@@ -12,8 +12,11 @@ use crate::global::Global;
 
 mod alerts;
 mod bench;
+#[cfg(feature = "encoder")]
+mod bench_encoder;
 mod crawl;
 mod dlq;
+#[cfg(feature = "encoder")]
 mod eval;
 mod evidence;
 mod listing;
@@ -25,6 +28,8 @@ mod score;
 mod sellers;
 mod sink;
 mod train;
+#[cfg(feature = "encoder")]
+mod train_encoder;
 mod validate;
 
 #[derive(Subcommand)]
@@ -58,6 +63,7 @@ pub enum Command {
     /// Train the fast tier's heads on the labelled sets and write models/<name>/.
     Train(train::Args),
     /// Metrics of one head on a JSON Lines file of {"text", "label"}: one JSON object.
+    #[cfg(feature = "encoder")]
     Eval(eval::Args),
     /// Benchmarks: `soi bench score --input FILE` (listings per second, peak memory).
     Bench(bench::Args),
@@ -79,6 +85,7 @@ impl Command {
             Command::Validate(a) => validate::exec(a, g).await,
             Command::Evidence(a) => evidence::exec(a, g).await,
             Command::Train(a) => train::exec(a, g).await,
+            #[cfg(feature = "encoder")]
             Command::Eval(a) => eval::exec(a, g).await,
             Command::Bench(a) => bench::exec(a, g).await,
         }

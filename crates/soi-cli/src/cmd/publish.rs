@@ -34,7 +34,7 @@ pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
     };
     let bar = crate::progress::spinner(g.quiet, "published");
     let started = std::time::Instant::now();
-    let (ok, bad) = publish_file(&a.input, a.limit, bus.publisher_ref(), a.raw, &bar).await?;
+    let (ok, bad) = publish_file(&a.input, a.limit, bus.publisher().as_ref(), a.raw, &bar).await?;
     let secs = started.elapsed().as_secs_f64();
     bar.finish_and_clear();
     eprintln!(

@@ -7,7 +7,8 @@ use anyhow::Context;
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::Subcommand;
 use soi_report::{cross_border, ReportParams};
-use soi_store::{SqliteStore, Tlp};
+use soi_sqlite::SqliteStore;
+use soi_store::Tlp;
 
 use crate::global::Global;
 use crate::output;

@@ -51,8 +51,7 @@ enum Line {
 }
 
 pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
-    let scorer: Arc<dyn Scorer> =
-        Arc::from(soi_encoder::load_scorer().context("loading the scorer")?);
+    let scorer = crate::features::encoder::load_scorer()?;
     if g.bus.is_some() {
         return stage(a, g, scorer).await;
     }

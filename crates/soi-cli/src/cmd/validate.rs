@@ -33,10 +33,18 @@ pub async fn exec(_a: Args, g: &Global) -> anyhow::Result<ExitCode> {
         }
     }
     let enc = g.pipelines.join("train-encoder.toml");
+    #[cfg(feature = "encoder")]
     if enc.is_file() {
         if let Err(e) = soi_encoder::train::EncoderTrainConfig::from_file(&enc) {
             problems.push(e.to_string());
         }
+    }
+    #[cfg(not(feature = "encoder"))]
+    if enc.is_file() {
+        eprintln!(
+            "{}: not checked (built without the `encoder` feature)",
+            enc.display()
+        );
     }
     if problems.is_empty() {
         println!("{}: all pipeline files are valid", g.pipelines.display());

@@ -1,56 +1,10 @@
-//! The behaviour every [`Store`] implementation must show, as a reusable check.
-//!
-//! Why here: "same queries, same answers" across the embedded store and ClickHouse is a promise
-//! of the seam, so the seam owns the check and each implementation's tests run it against a real
-//! instance. Each check panics with a message naming what differs.
+//! Listings, sellers and verdicts: idempotent writes, the flagged-sellers query, seller merging.
 
 use chrono::Utc;
-use soi_model::{Listing, Reason, Scored, Seller, Verdict};
+use soi_model::{Scored, Seller};
 
+use super::{batch, scored};
 use crate::{SellerQuery, Store, StoreCounts};
-
-/// A scored listing of marketplace `demo` for the checks.
-pub fn scored(id: &str, seller: &str, country: &str, risk: f64, code: &str) -> Scored {
-    let mut s = Seller::new("demo", seller);
-    s.country = Some(country.into());
-    let listing = Listing {
-        id: id.into(),
-        marketplace: "demo".into(),
-        title: format!("listing {id} ib zalo"),
-        seller: Some(s),
-        observed_at: Some(Utc::now()),
-        ..Default::default()
-    };
-    let verdict = Verdict {
-        listing_id: id.into(),
-        marketplace: "demo".into(),
-        seller_id: Some(seller.into()),
-        risk,
-        reasons: vec![Reason {
-            code: code.into(),
-            message: "m".into(),
-            field: "title".into(),
-            start: 11,
-            end: 18,
-            evidence: "ib zalo".into(),
-            ..Default::default()
-        }],
-        model: "test".into(),
-        scored_at: Utc::now(),
-        ..Default::default()
-    };
-    Scored { listing, verdict }
-}
-
-/// Four listings of three sellers; `c` has nothing flagged.
-pub fn batch() -> Vec<Scored> {
-    vec![
-        scored("1", "a", "VN", 0.9, "off_platform_contact"),
-        scored("2", "a", "VN", 0.8, "off_platform_contact"),
-        scored("3", "b", "CN", 0.7, "deposit_before_delivery"),
-        scored("4", "c", "VN", 0.1, "none"),
-    ]
-}
 
 /// Writing the same input twice changes nothing; a real change is written. Needs an empty store.
 pub async fn same_input_twice_changes_nothing(store: &dyn Store) {

@@ -1,5 +1,11 @@
-//! The embedded store: one SQLite file (bundled SQLite, WAL journal).
+//! The embedded store: one SQLite file (bundled SQLite, WAL journal), implementing every seam of
+//! `soi-store` ([`Store`], [`AlertOutbox`], [`ReportSource`]).
+//!
+//! Why a crate of its own: the seam crate holds only traits, row shapes and shared rules, so that
+//! a store on another engine (ClickHouse) depends on neither SQLite nor this code, and both are
+//! checked by the same conformance suite (`soi_store::conformance`).
 
+mod error;
 mod migrate;
 mod outbox;
 mod raise;
@@ -16,10 +22,13 @@ use chrono::{DateTime, Duration, Utc};
 use rusqlite::Connection;
 use soi_model::{Scored, Seller};
 
-use crate::alert::{AlertQuery, AlertRules, Attempt, Delivery, DeliveryLogEntry};
-use crate::outbox::{AlertOutbox, OutboxCounts};
-use crate::report::{ReportQuery, ReportRow, ReportSource};
-use crate::{ListingDetail, SellerQuery, SellerSummary, Store, StoreCounts, StoreError};
+use soi_store::{
+    AlertOutbox, AlertQuery, AlertRules, Attempt, Delivery, DeliveryLogEntry, ListingDetail,
+    OutboxCounts, ReportQuery, ReportRow, ReportSource, SellerQuery, SellerSummary, Store,
+    StoreCounts, StoreError,
+};
+
+pub(crate) use error::Error;
 
 /// The embedded store. Cloning shares one connection; calls run on tokio's blocking pool.
 #[derive(Clone)]
@@ -42,10 +51,13 @@ impl SqliteStore {
             path: path.display().to_string(),
             why: e.to_string(),
         })?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
-        conn.pragma_update(None, "busy_timeout", 10_000)?;
-        migrate::migrate(&mut conn)?;
+        let setup = |conn: &mut Connection| -> Result<(), Error> {
+            conn.pragma_update(None, "journal_mode", "WAL")?;
+            conn.pragma_update(None, "synchronous", "NORMAL")?;
+            conn.pragma_update(None, "busy_timeout", 10_000)?;
+            migrate::migrate(conn)
+        };
+        setup(&mut conn)?;
         Ok(SqliteStore {
             conn: Arc::new(Mutex::new(conn)),
             path: path.to_path_buf(),
@@ -67,7 +79,7 @@ impl SqliteStore {
     async fn with_conn<R, F>(&self, f: F) -> Result<R, StoreError>
     where
         R: Send + 'static,
-        F: FnOnce(&mut Connection) -> Result<R, StoreError> + Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<R, Error> + Send + 'static,
     {
         let conn = self.conn.clone();
         tokio::task::spawn_blocking(move || {
@@ -76,6 +88,7 @@ impl SqliteStore {
         })
         .await
         .map_err(|e| StoreError::Task(e.to_string()))?
+        .map_err(StoreError::from)
     }
 }
 

@@ -3,11 +3,13 @@
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use soi_model::{Listing, Scored, Seller, Verdict};
 
-use super::raise;
-use crate::alert::AlertRules;
-use crate::hash::content_hash;
-use crate::merge::{first_sighting, merge_seller};
-use crate::{stored_listing, stored_verdict, StoreError};
+use crate::raise;
+use soi_store::{
+    content_hash, first_sighting, merge_seller, parse_stored, stored_listing, stored_verdict,
+    AlertRules,
+};
+
+use crate::Error;
 
 /// Writes listings, sellers and verdicts; when `rules` are given, every verdict that changed is
 /// checked against them and the alerts it raises are queued in the same transaction.
@@ -15,7 +17,7 @@ pub fn put_scored(
     conn: &mut Connection,
     batch: &[Scored],
     rules: Option<&AlertRules>,
-) -> Result<usize, StoreError> {
+) -> Result<usize, Error> {
     let tx = conn.transaction()?;
     let mut changed = 0;
     let mut alerts = 0;
@@ -38,7 +40,7 @@ pub fn put_scored(
     Ok(changed)
 }
 
-pub fn put_sellers(conn: &mut Connection, batch: &[Seller]) -> Result<usize, StoreError> {
+pub fn put_sellers(conn: &mut Connection, batch: &[Seller]) -> Result<usize, Error> {
     let tx = conn.transaction()?;
     let mut changed = 0;
     for s in batch {
@@ -58,14 +60,14 @@ fn existing_hash(
     id_col: &str,
     marketplace: &str,
     id: &str,
-) -> Result<Option<String>, StoreError> {
+) -> Result<Option<String>, Error> {
     let sql = format!("SELECT content_hash FROM {table} WHERE marketplace = ?1 AND {id_col} = ?2");
     Ok(tx
         .query_row(&sql, params![marketplace, id], |r| r.get(0))
         .optional()?)
 }
 
-fn put_listing(tx: &Transaction, l: &Listing) -> Result<usize, StoreError> {
+fn put_listing(tx: &Transaction, l: &Listing) -> Result<usize, Error> {
     let (stored, hash) = stored_listing(l);
     if existing_hash(tx, "listings", "id", &l.marketplace, &l.id)?.as_deref() == Some(&hash) {
         return Ok(0);
@@ -97,7 +99,7 @@ fn put_verdict(
     tx: &Transaction,
     l: &Listing,
     v: &Verdict,
-) -> Result<Option<(Verdict, String)>, StoreError> {
+) -> Result<Option<(Verdict, String)>, Error> {
     let (v, hash) = stored_verdict(l, v);
     if existing_hash(tx, "verdicts", "listing_id", &v.marketplace, &v.listing_id)?.as_deref()
         == Some(&hash)
@@ -126,7 +128,7 @@ fn put_verdict(
     Ok(Some((v, hash)))
 }
 
-fn put_seller(tx: &Transaction, new: &Seller) -> Result<usize, StoreError> {
+fn put_seller(tx: &Transaction, new: &Seller) -> Result<usize, Error> {
     let old: Option<String> = tx
         .query_row(
             "SELECT body FROM sellers WHERE marketplace = ?1 AND id = ?2",
@@ -136,11 +138,7 @@ fn put_seller(tx: &Transaction, new: &Seller) -> Result<usize, StoreError> {
         .optional()?;
     let merged = match &old {
         Some(body) => {
-            let old: Seller = serde_json::from_str(body).map_err(|e| StoreError::Corrupt {
-                table: "sellers",
-                key: new.key(),
-                why: e.to_string(),
-            })?;
+            let old: Seller = parse_stored("sellers", &new.key(), body)?;
             let merged = merge_seller(&old, new);
             if merged == old {
                 return Ok(0);

@@ -6,9 +6,10 @@ use rusqlite::{params, OptionalExtension, Transaction};
 use sha2::{Digest, Sha256};
 use soi_model::{Listing, Seller, Verdict};
 
-use super::time::{parse_ts, shift_record, ts};
-use crate::alert::{Alert, AlertRule, AlertRules, AlertState, RuleKind};
-use crate::StoreError;
+use crate::time::{parse_ts, shift_record, ts};
+use soi_store::{parse_stored, Alert, AlertRule, AlertRules, AlertState, RuleKind, StoreError};
+
+use crate::Error;
 
 /// The reason code that marks a link to a blocklisted domain.
 pub const BLOCKLISTED_DOMAIN: &str = "blocklisted_domain";
@@ -20,7 +21,7 @@ pub fn raise(
     listing: &Listing,
     verdict: &Verdict,
     verdict_hash: &str,
-) -> Result<usize, StoreError> {
+) -> Result<usize, Error> {
     let seller = load_seller(tx, listing, verdict)?;
     let mut written = 0;
     for rule in &rules.rules {
@@ -69,7 +70,7 @@ fn load_seller(
     tx: &Transaction,
     listing: &Listing,
     verdict: &Verdict,
-) -> Result<Option<Seller>, StoreError> {
+) -> Result<Option<Seller>, Error> {
     let Some(sid) = verdict.seller_id.as_deref().or(listing.seller_id()) else {
         return Ok(None);
     };
@@ -81,13 +82,10 @@ fn load_seller(
         )
         .optional()?;
     match body {
-        Some(b) => serde_json::from_str(&b)
-            .map(Some)
-            .map_err(|e| StoreError::Corrupt {
-                table: "sellers",
-                key: format!("{}/{sid}", verdict.marketplace),
-                why: e.to_string(),
-            }),
+        Some(b) => {
+            let key = format!("{}/{sid}", verdict.marketplace);
+            Ok(Some(parse_stored("sellers", &key, &b)?))
+        }
         None => Ok(listing.seller.clone()),
     }
 }
@@ -100,7 +98,7 @@ fn fires(
     listing: &Listing,
     v: &Verdict,
     seller: Option<&Seller>,
-) -> Result<Option<Option<usize>>, StoreError> {
+) -> Result<Option<Option<usize>>, Error> {
     let yes = Some(None);
     Ok(match &rule.when {
         RuleKind::ListingRisk { min_risk } => (v.risk >= *min_risk).then_some(None),
@@ -148,7 +146,7 @@ fn flagged_in_window(
     min_risk: f64,
     start: DateTime<Utc>,
     end: DateTime<Utc>,
-) -> Result<usize, StoreError> {
+) -> Result<usize, Error> {
     let mut stmt = tx.prepare_cached(
         "SELECT l.observed_at, v.scored_at FROM verdicts v
          JOIN listings l ON l.marketplace = v.marketplace AND l.id = v.listing_id
@@ -171,7 +169,7 @@ fn flagged_in_window(
     Ok(n)
 }
 
-fn insert(tx: &Transaction, rule: &AlertRule, mut alert: Alert) -> Result<usize, StoreError> {
+fn insert(tx: &Transaction, rule: &AlertRule, mut alert: Alert) -> Result<usize, Error> {
     let subject = match alert.seller_id() {
         Some(s) => s.to_string(),
         None => format!("listing:{}", alert.listing.id),

@@ -3,7 +3,7 @@
 
 use rusqlite::Connection;
 
-use crate::StoreError;
+use crate::Error;
 
 const MIGRATIONS: &[(i64, &str)] = &[
     (
@@ -90,7 +90,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
 ];
 
 /// Brings the schema up to date.
-pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+pub fn migrate(conn: &mut Connection) -> Result<(), Error> {
     conn.execute_batch(
         "CREATE TABLE IF NOT EXISTS schema_migrations (
             version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)",

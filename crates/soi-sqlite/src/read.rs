@@ -2,19 +2,13 @@
 
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
-use serde::de::DeserializeOwned;
 use soi_model::{Listing, Seller, Verdict};
+use soi_store::{
+    parse_stored, summarize_reasons, ListingDetail, ReasonSummary, SellerQuery, SellerSummary,
+    StoreCounts, StoreError,
+};
 
-use crate::reasons::summarize_reasons;
-use crate::{ListingDetail, ReasonSummary, SellerQuery, SellerSummary, StoreCounts, StoreError};
-
-fn parse<T: DeserializeOwned>(table: &'static str, key: &str, body: &str) -> Result<T, StoreError> {
-    serde_json::from_str(body).map_err(|e| StoreError::Corrupt {
-        table,
-        key: key.to_string(),
-        why: e.to_string(),
-    })
-}
+use crate::Error;
 
 fn time(s: Option<String>) -> Option<DateTime<Utc>> {
     s.and_then(|s| DateTime::parse_from_rfc3339(&s).ok())
@@ -24,7 +18,7 @@ fn time(s: Option<String>) -> Option<DateTime<Utc>> {
 pub fn flagged_sellers(
     conn: &mut Connection,
     q: &SellerQuery,
-) -> Result<Vec<SellerSummary>, StoreError> {
+) -> Result<Vec<SellerSummary>, Error> {
     let mut stmt = conn.prepare_cached(
         "SELECT v.marketplace, v.seller_id, s.name, s.country, COALESCE(s.cross_border, 0),
                 SUM(v.risk >= ?1), COUNT(*), MAX(v.risk),
@@ -82,7 +76,7 @@ fn seller_reasons(
     conn: &Connection,
     s: &SellerSummary,
     min_risk: f64,
-) -> Result<Vec<ReasonSummary>, StoreError> {
+) -> Result<Vec<ReasonSummary>, Error> {
     let mut stmt = conn.prepare_cached(
         "SELECT listing_id, body FROM verdicts
          WHERE marketplace = ?1 AND seller_id = ?2 AND risk >= ?3
@@ -94,10 +88,10 @@ fn seller_reasons(
     let verdicts = rows
         .map(|row| {
             let (id, body) = row?;
-            let v: Verdict = parse("verdicts", &id, &body)?;
+            let v: Verdict = parse_stored("verdicts", &id, &body)?;
             Ok((id, v))
         })
-        .collect::<Result<Vec<_>, StoreError>>()?;
+        .collect::<Result<Vec<_>, Error>>()?;
     Ok(summarize_reasons(verdicts))
 }
 
@@ -105,7 +99,7 @@ pub fn listing(
     conn: &mut Connection,
     marketplace: Option<&str>,
     id: &str,
-) -> Result<Option<ListingDetail>, StoreError> {
+) -> Result<Option<ListingDetail>, Error> {
     let mut stmt = conn.prepare_cached(
         "SELECT marketplace, body FROM listings WHERE id = ?1 AND (?2 IS NULL OR marketplace = ?2)
          ORDER BY marketplace",
@@ -120,11 +114,11 @@ pub fn listing(
         1 => found.into_iter().next().unwrap_or_default(),
         _ => {
             let ms: Vec<_> = found.into_iter().map(|(m, _)| m).collect();
-            return Err(StoreError::Ambiguous(id.to_string(), ms.join(", ")));
+            return Err(StoreError::Ambiguous(id.to_string(), ms.join(", ")).into());
         }
     };
     let key = format!("{m}/{id}");
-    let listing: Listing = parse("listings", &key, &body)?;
+    let listing: Listing = parse_stored("listings", &key, &body)?;
     let verdict = conn
         .query_row(
             "SELECT body FROM verdicts WHERE marketplace = ?1 AND listing_id = ?2",
@@ -132,7 +126,7 @@ pub fn listing(
             |r| r.get::<_, String>(0),
         )
         .optional()?
-        .map(|b| parse::<Verdict>("verdicts", &key, &b))
+        .map(|b| parse_stored::<Verdict>("verdicts", &key, &b))
         .transpose()?;
     let seller = match listing.seller_id() {
         Some(sid) => conn
@@ -142,7 +136,7 @@ pub fn listing(
                 |r| r.get::<_, String>(0),
             )
             .optional()?
-            .map(|b| parse::<Seller>("sellers", &format!("{m}/{sid}"), &b))
+            .map(|b| parse_stored::<Seller>("sellers", &format!("{m}/{sid}"), &b))
             .transpose()?,
         None => None,
     };
@@ -153,8 +147,8 @@ pub fn listing(
     }))
 }
 
-pub fn counts(conn: &mut Connection) -> Result<StoreCounts, StoreError> {
-    let n = |t: &str| -> Result<u64, StoreError> {
+pub fn counts(conn: &mut Connection) -> Result<StoreCounts, Error> {
+    let n = |t: &str| -> Result<u64, Error> {
         Ok(
             conn.query_row(&format!("SELECT COUNT(*) FROM {t}"), [], |r| {
                 r.get::<_, i64>(0)

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
 
-use crate::StoreError;
+use soi_store::StoreError;
 
 pub fn ts(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Millis, true)

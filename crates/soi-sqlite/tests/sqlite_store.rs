@@ -1,6 +1,8 @@
-//! The embedded store against a real SQLite file, through the seam's conformance checks.
+//! The embedded store against a real SQLite file, through every section of the seam's
+//! conformance checks: listings, the alert outbox and the report source.
 
-use soi_store::{conformance, SqliteStore, Store};
+use soi_sqlite::SqliteStore;
+use soi_store::{conformance, Store};
 
 fn store() -> (tempfile::TempDir, SqliteStore) {
     let dir = tempfile::tempdir().unwrap();
@@ -29,4 +31,19 @@ async fn flagged_sellers_filters_and_reasons() {
 async fn seller_page_facts_survive_partial_sightings() {
     let (_dir, s) = store();
     conformance::seller_page_facts_survive_partial_sightings(&s).await;
+}
+
+#[tokio::test]
+async fn alerts_flow_through_the_outbox() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = SqliteStore::open(&dir.path().join("soi.db"))
+        .unwrap()
+        .with_alert_rules(conformance::outbox::rules());
+    conformance::outbox::alerts_flow_through_the_outbox(&s).await;
+}
+
+#[tokio::test]
+async fn cross_border_rows_filter_and_order() {
+    let (_dir, s) = store();
+    conformance::report::cross_border_rows_filter_and_order(&s).await;
 }

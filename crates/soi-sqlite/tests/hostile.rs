@@ -4,7 +4,8 @@
 
 use chrono::{DateTime, Utc};
 use soi_model::Scored;
-use soi_store::{conformance, AlertRule, AlertRules, RuleKind, Severity, SqliteStore, Store, Tlp};
+use soi_sqlite::SqliteStore;
+use soi_store::{conformance, AlertRule, AlertRules, RuleKind, Severity, Store, Tlp};
 
 fn rules(when: RuleKind, dedup_secs: i64) -> AlertRules {
     AlertRules {

@@ -4,9 +4,8 @@
 
 use chrono::{TimeZone, Utc};
 use soi_model::{Listing, Scored, Seller, Verdict};
-use soi_store::{
-    AlertOutbox, AlertQuery, AlertRule, AlertRules, RuleKind, Severity, SqliteStore, Store, Tlp,
-};
+use soi_sqlite::SqliteStore;
+use soi_store::{AlertOutbox, AlertQuery, AlertRule, AlertRules, RuleKind, Severity, Store, Tlp};
 
 fn scored(id: &str, risk: f64) -> Scored {
     let at = Utc

@@ -5,10 +5,13 @@
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::{params, Connection, Row};
 
-use super::time::{parse_ts, ts};
-use crate::alert::{Alert, AlertQuery, Attempt, Delivery, DeliveryLogEntry, DeliveryStatus};
-use crate::outbox::OutboxCounts;
-use crate::StoreError;
+use crate::time::{parse_ts, ts};
+use soi_store::{
+    parse_stored, Alert, AlertQuery, Attempt, Delivery, DeliveryLogEntry, DeliveryStatus,
+    OutboxCounts, StoreError,
+};
+
+use crate::Error;
 
 const DELIVERY_COLUMNS: &str = "d.route, d.status, d.attempts, d.next_attempt_at, d.last_error,
                                 d.delivered_at, a.key, a.body";
@@ -38,15 +41,11 @@ struct Delivery0 {
     delivered_at: Option<DateTime<Utc>>,
 }
 
-fn parse_alert(key: &str, body: &str) -> Result<Alert, StoreError> {
-    serde_json::from_str(body).map_err(|e| StoreError::Corrupt {
-        table: "alerts",
-        key: key.to_string(),
-        why: e.to_string(),
-    })
+fn parse_alert(key: &str, body: &str) -> Result<Alert, Error> {
+    Ok(parse_stored("alerts", key, body)?)
 }
 
-fn finish(rows: Vec<(Delivery0, String, String)>) -> Result<Vec<Delivery>, StoreError> {
+fn finish(rows: Vec<(Delivery0, String, String)>) -> Result<Vec<Delivery>, Error> {
     rows.into_iter()
         .map(|(d, key, body)| {
             Ok(Delivery {
@@ -69,7 +68,7 @@ pub fn claim_due(
     now: DateTime<Utc>,
     limit: usize,
     lease: Duration,
-) -> Result<Vec<Delivery>, StoreError> {
+) -> Result<Vec<Delivery>, Error> {
     let until = now
         .checked_add_signed(lease)
         .ok_or_else(|| StoreError::TimeRange(format!("{now} plus a lease of {lease}")))?;
@@ -104,7 +103,7 @@ pub fn record(
     attempt: &Attempt,
     started: DateTime<Utc>,
     finished: DateTime<Utc>,
-) -> Result<(), StoreError> {
+) -> Result<(), Error> {
     let tx = conn.transaction()?;
     let attempts: i64 = tx.query_row(
         "SELECT attempts FROM alert_deliveries WHERE alert_key = ?1 AND route = ?2",
@@ -182,7 +181,7 @@ pub fn attempts_since(
     conn: &mut Connection,
     route: &str,
     since: DateTime<Utc>,
-) -> Result<(u64, Option<DateTime<Utc>>), StoreError> {
+) -> Result<(u64, Option<DateTime<Utc>>), Error> {
     let (n, first): (i64, Option<String>) = conn.query_row(
         "SELECT COUNT(*), MIN(started_at) FROM alert_delivery_log
          WHERE route = ?1 AND started_at > ?2",
@@ -192,7 +191,7 @@ pub fn attempts_since(
     Ok((n.max(0) as u64, first.as_deref().and_then(parse_ts)))
 }
 
-pub fn list(conn: &mut Connection, q: &AlertQuery) -> Result<Vec<Delivery>, StoreError> {
+pub fn list(conn: &mut Connection, q: &AlertQuery) -> Result<Vec<Delivery>, Error> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {DELIVERY_COLUMNS} FROM alert_deliveries d JOIN alerts a ON a.key = d.alert_key
          WHERE (?1 IS NULL OR d.status = ?1) AND (?2 IS NULL OR a.rule = ?2)
@@ -209,7 +208,7 @@ pub fn list(conn: &mut Connection, q: &AlertQuery) -> Result<Vec<Delivery>, Stor
 }
 
 /// Puts failed deliveries (all, or one alert's) back to pending, due now. Returns how many.
-pub fn retry(conn: &mut Connection, key: Option<&str>) -> Result<usize, StoreError> {
+pub fn retry(conn: &mut Connection, key: Option<&str>) -> Result<usize, Error> {
     Ok(conn.execute(
         "UPDATE alert_deliveries SET status = 'pending', next_attempt_at = NULL, lease_until = NULL
          WHERE status = 'failed' AND (?1 IS NULL OR alert_key = ?1)",
@@ -217,7 +216,7 @@ pub fn retry(conn: &mut Connection, key: Option<&str>) -> Result<usize, StoreErr
     )?)
 }
 
-pub fn log(conn: &mut Connection, key: Option<&str>) -> Result<Vec<DeliveryLogEntry>, StoreError> {
+pub fn log(conn: &mut Connection, key: Option<&str>) -> Result<Vec<DeliveryLogEntry>, Error> {
     let mut stmt = conn.prepare_cached(
         "SELECT alert_key, route, attempt, started_at, finished_at, outcome, detail
          FROM alert_delivery_log WHERE (?1 IS NULL OR alert_key = ?1) ORDER BY id",
@@ -239,8 +238,8 @@ pub fn log(conn: &mut Connection, key: Option<&str>) -> Result<Vec<DeliveryLogEn
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
 }
 
-pub fn counts(conn: &mut Connection) -> Result<OutboxCounts, StoreError> {
-    let q = |sql: &str| -> Result<u64, StoreError> {
+pub fn counts(conn: &mut Connection) -> Result<OutboxCounts, Error> {
+    let q = |sql: &str| -> Result<u64, Error> {
         Ok(conn.query_row(sql, [], |r| r.get::<_, i64>(0))?.max(0) as u64)
     };
     Ok(OutboxCounts {
@@ -253,7 +252,7 @@ pub fn counts(conn: &mut Connection) -> Result<OutboxCounts, StoreError> {
 }
 
 /// When the earliest pending delivery is due and not leased (`None` when nothing is pending).
-pub fn next_due(conn: &mut Connection) -> Result<Option<DateTime<Utc>>, StoreError> {
+pub fn next_due(conn: &mut Connection) -> Result<Option<DateTime<Utc>>, Error> {
     let (n, first): (i64, Option<String>) = conn.query_row(
         "SELECT COUNT(*), MIN(MAX(COALESCE(next_attempt_at, ''), COALESCE(lease_until, '')))
          FROM alert_deliveries WHERE status = 'pending'",

@@ -1,0 +1,31 @@
+//! The scorer, with the encoder tier for the uncertain band when the feature `encoder` is on.
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use soi_score::Scorer;
+
+/// The shipped scorer: the fast tier and, where its checkpoint is present, the encoder tier.
+#[cfg(feature = "encoder")]
+pub fn load_scorer() -> anyhow::Result<Arc<dyn Scorer>> {
+    Ok(Arc::from(
+        soi_encoder::load_scorer().context("loading the scorer")?,
+    ))
+}
+
+/// The shipped scorer without the encoder tier (this soi was built without it).
+#[cfg(not(feature = "encoder"))]
+pub fn load_scorer() -> anyhow::Result<Arc<dyn Scorer>> {
+    if soi_score::load_config()
+        .map(|c| c.encoder.enabled)
+        .unwrap_or(false)
+    {
+        tracing::warn!(
+            "built without the `encoder` feature: scoring with the fast tier only, \
+             the encoder tier is off"
+        );
+    }
+    Ok(Arc::from(
+        soi_score::load_default().context("loading the scorer")?,
+    ))
+}
