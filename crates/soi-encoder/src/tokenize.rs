@@ -1,6 +1,12 @@
 //! `tokenizer.json` through the tokenizers crate, with the folder's own padding switched off:
 //! the encoder runs sequences at their true length, so padding would only add work.
+//!
+//! The file comes with a checkpoint someone else published, so it is read defensively: as JSON
+//! first (an error names the line and column), and only then handed to the tokenizers crate,
+//! whose streaming reader panics on some malformed files (a bad string inside `decoder` hits an
+//! `expect` there; a fuzz finding). A panic that still escapes the crate is an error, not a crash.
 
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 
 use tokenizers::{Tokenizer, TruncationParams};
@@ -19,13 +25,35 @@ pub struct TextTokenizer {
     inner: Tokenizer,
 }
 
+/// The largest `tokenizer.json` read (multilingual vocabularies are about 17 MB).
+const MAX_TOKENIZER_BYTES: u64 = 64 << 20;
+
+/// `tokenizer.json` as JSON, then as a tokenizer; every failure as a sentence.
+fn read_tokenizer(path: &Path) -> Result<Tokenizer, String> {
+    let len = std::fs::metadata(path).map_err(|e| e.to_string())?.len();
+    if len > MAX_TOKENIZER_BYTES {
+        return Err(format!(
+            "{len} bytes, more than the {MAX_TOKENIZER_BYTES} read"
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    let value: serde_json::Value =
+        serde_json::from_slice(&bytes).map_err(|e| format!("not JSON: {e}"))?;
+    match catch_unwind(AssertUnwindSafe(|| {
+        serde_json::from_value::<Tokenizer>(value)
+    })) {
+        Ok(read) => read.map_err(|e| e.to_string()),
+        Err(_) => Err("the tokenizers library could not read it (it panicked)".into()),
+    }
+}
+
 impl TextTokenizer {
     pub fn load(path: &Path, max_len: usize) -> Result<TextTokenizer, EncoderError> {
         let bad = |why: String| EncoderError::Tokenizer {
             path: path.display().to_string(),
             why,
         };
-        let mut inner = Tokenizer::from_file(path).map_err(|e| bad(e.to_string()))?;
+        let mut inner = read_tokenizer(path).map_err(bad)?;
         inner.with_padding(None);
         inner
             .with_truncation(Some(TruncationParams {
