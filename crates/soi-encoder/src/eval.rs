@@ -2,8 +2,8 @@
 //! the cascade's gain over either tier alone is visible on the same texts. The cascade embeds
 //! only the texts the fast tier is unsure about, as the scorer does.
 
+use soi_learn::metrics::EvalReport;
 use soi_score::fast::FastModel;
-use soi_score::metrics::EvalReport;
 
 use crate::cascade;
 use crate::heads::{report, Heads, Probs};
@@ -40,7 +40,7 @@ pub fn evaluate(
     progress: &dyn Fn(usize, usize),
 ) -> Result<EvalReport, EncoderError> {
     if tier == Tier::Fast {
-        return Ok(soi_score::eval::evaluate(fast, head, data)?);
+        return Ok(soi_learn::eval::evaluate(fast, head, data)?);
     }
     let (enc, heads) = encoder.ok_or_else(|| EncoderError::Heads {
         path: String::new(),

@@ -9,7 +9,8 @@ use std::path::Path;
 
 use candle_core::{Device, Tensor};
 use serde::{Deserialize, Serialize};
-use soi_score::metrics::EvalReport;
+use soi_learn::metrics::EvalReport;
+use soi_score::prob::sigmoid;
 use soi_score::HeadProbs;
 
 use crate::cascade::Mix;
@@ -37,7 +38,7 @@ impl Probs {
         }
     }
 
-    /// As the rows `soi_score::metrics` takes: `[p]` or the class probabilities.
+    /// As the rows `soi_learn::metrics` takes: `[p]` or the class probabilities.
     pub fn to_row(&self) -> Vec<f64> {
         match self {
             Probs::Binary(p) => vec![*p],
@@ -80,10 +81,10 @@ impl Probs {
 pub fn report(head: &str, probs: &[Probs], gold: &[usize], threshold: f64) -> EvalReport {
     let rows: Vec<Vec<f64>> = probs.iter().map(Probs::to_row).collect();
     if matches!(probs.first(), Some(Probs::Multi(_))) {
-        soi_score::metrics::multiclass(head, &rows, gold)
+        soi_learn::metrics::multiclass(head, &rows, gold)
     } else {
         let p: Vec<f64> = rows.iter().map(|r| r[0]).collect();
-        soi_score::metrics::binary(head, &p, gold, threshold)
+        soi_learn::metrics::binary(head, &p, gold, threshold)
     }
 }
 
@@ -158,10 +159,6 @@ impl Layers {
 pub struct Heads {
     pub config: HeadsConfig,
     pub params: Vec<Layers>,
-}
-
-fn sigmoid(x: f64) -> f64 {
-    1.0 / (1.0 + (-x).exp())
 }
 
 impl Heads {
@@ -255,7 +252,7 @@ pub fn calibrated(h: &HeadSpec, z: &[f64]) -> Probs {
     if h.classes <= 2 {
         Probs::Binary(sigmoid(h.calib_a * z[0] + h.calib_b))
     } else {
-        Probs::Multi(soi_score::calibrate::softmax_t(z, h.calib_a))
+        Probs::Multi(soi_score::prob::softmax_t(z, h.calib_a))
     }
 }
 

@@ -9,27 +9,27 @@
 //!   category's median price, fake giveaways, cure claims, cross-border sellers posing as local,
 //!   blocklisted and look-alike domains, new shops and listing velocity.
 //! - [`tier`]: the classifier seam. The fast tier ([`fast`]) is a multi-head linear model over
-//!   hashed word and character n-grams, trained with candle and folded into per-bucket head
-//!   weights so scoring a text is one pass over its n-grams with no allocation per n-gram. A second
-//!   (encoder) tier can answer for the uncertain band only.
+//!   hashed word and character n-grams, folded into per-bucket head weights so scoring a text is
+//!   one pass over its n-grams with no allocation per n-gram. A second (encoder) tier can answer
+//!   for the uncertain band only.
 //! - [`fusion`]: weighted evidence on the logit scale into one risk in [0, 1], with reasons.
+//!
+//! This crate only runs trained models: training, calibration, metrics, `soi eval` and
+//! `soi bench` live in `soi-learn`, so the pipeline stages that depend on this seam never compile
+//! candle. The model file is read (and written, for `soi-learn`) with the `safetensors` crate alone.
 //!
 //! `soi run`, `soi score` and the distributed scorer call nothing but [`Scorer`], so the scorer
 //! behind it can change without touching the stages. [`load_default`] builds the shipped one.
 
-pub mod bench;
-pub mod calibrate;
 pub mod config;
 mod error;
-pub mod eval;
 pub mod fast;
 pub mod fusion;
-pub mod metrics;
 pub mod paths;
+pub mod prob;
 pub mod scorer;
 pub mod signals;
 pub mod tier;
-pub mod train;
 
 use std::sync::Arc;
 

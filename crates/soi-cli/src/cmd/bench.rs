@@ -3,7 +3,7 @@
 //! `soi_encoder::bench`).
 //! With a file of `{"text", "label"}` lines and `--head`, it times that head of the fast tier
 //! alone (the like-for-like comparison with fastText's `predict`). The work is in
-//! `soi_score::bench`.
+//! `soi_learn::bench`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -155,9 +155,9 @@ pub async fn exec(a: Args, _g: &Global) -> anyhow::Result<ExitCode> {
                     Some(d) => soi_score::fast::FastModel::load(d)?,
                     None => soi_score::load_model(None)?,
                 };
-                let texts = soi_score::eval::read_labelled(&a.input)?;
+                let texts = soi_learn::eval::read_labelled(&a.input)?;
                 Ok((
-                    soi_score::bench::bench_texts(&model, head, &texts, threads, min)?,
+                    soi_learn::bench::bench_texts(&model, head, &texts, threads, min)?,
                     a.json,
                 ))
             }
@@ -177,7 +177,7 @@ pub async fn exec(a: Args, _g: &Global) -> anyhow::Result<ExitCode> {
                 }
                 let scorer = soi_encoder::load_scorer()?;
                 Ok((
-                    soi_score::bench::bench_listings(scorer.as_ref(), &listings, threads, min)?,
+                    soi_learn::bench::bench_listings(scorer.as_ref(), &listings, threads, min)?,
                     a.json,
                 ))
             }

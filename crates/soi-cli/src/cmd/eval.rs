@@ -42,7 +42,7 @@ pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
             Some(d) => soi_score::fast::FastModel::load(d)?,
             None => soi_score::load_model(None)?,
         };
-        let data = soi_score::eval::read_labelled(&a.data)?;
+        let data = soi_learn::eval::read_labelled(&a.data)?;
         let loaded = match a.tier {
             soi_encoder::eval::Tier::Fast => None,
             _ => Some(super::train::load_encoder(

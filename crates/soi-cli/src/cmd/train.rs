@@ -1,6 +1,6 @@
 //! `soi train`: trains the fast tier's heads on the shared labelled sets and writes
 //! `models/<name>/` (weights, config, model card); `--tier encoder` trains the encoder tier's
-//! heads and its cascade instead. The work is in `soi_score::train` and `soi_encoder::train`.
+//! heads and its cascade instead. The work is in `soi_learn::train` and `soi_encoder::train`.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -71,7 +71,7 @@ pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
     let data = a
         .data
         .clone()
-        .or_else(soi_score::train::shared_data_dir)
+        .or_else(soi_learn::train::shared_data_dir)
         .context("no data folder: pass --data or set SOI_SHARED_DATA")?;
     match a.tier.as_str() {
         "fast" => fast(a, g, data).await,
@@ -82,7 +82,7 @@ pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
 
 async fn fast(a: Args, g: &Global, data: PathBuf) -> anyhow::Result<ExitCode> {
     let config = a.config.unwrap_or_else(|| g.pipelines.join("train.toml"));
-    let cfg = soi_score::train::TrainConfig::from_file(&config)?;
+    let cfg = soi_learn::train::TrainConfig::from_file(&config)?;
     let out = a
         .out
         .or_else(|| soi_score::paths::models_dir().map(|d| d.join(&cfg.name)))
@@ -91,7 +91,7 @@ async fn fast(a: Args, g: &Global, data: PathBuf) -> anyhow::Result<ExitCode> {
     let command = format!("soi train --config {}", config.display());
     let results = tokio::task::spawn_blocking(move || {
         let only = (!heads.is_empty()).then_some(heads.as_slice());
-        soi_score::train::train_and_save(&cfg, &data, &out, only, &command).map(|r| (r, out))
+        soi_learn::train::train_and_save(&cfg, &data, &out, only, &command).map(|r| (r, out))
     })
     .await??;
     let (results, out) = results;
@@ -111,7 +111,7 @@ async fn encoder(a: Args, g: &Global, data: PathBuf) -> anyhow::Result<ExitCode>
     if !a.head.is_empty() {
         cfg.heads.retain(|h| a.head.contains(h));
     }
-    let fast_cfg = soi_score::train::TrainConfig::from_file(&g.pipelines.join("train.toml"))?;
+    let fast_cfg = soi_learn::train::TrainConfig::from_file(&g.pipelines.join("train.toml"))?;
     let out = a
         .out
         .clone()

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 fn data_dir() -> Option<PathBuf> {
-    let d = soi_score::train::shared_data_dir().filter(|d| d.join("vispamreviews").is_dir());
+    let d = soi_learn::train::shared_data_dir().filter(|d| d.join("vispamreviews").is_dir());
     if d.is_none() {
         assert!(
             std::env::var("SOI_REQUIRE_DATA").as_deref() != Ok("1"),
@@ -26,7 +26,7 @@ fn every_head_has_train_and_held_out_data() {
         ("review_spam_type", 13000),
         ("deceptive_review", 900),
     ] {
-        let s = soi_score::train::load_head(head, &dir, 0.15, 7).unwrap();
+        let s = soi_learn::train::load_head(head, &dir, 0.15, 7).unwrap();
         assert!(
             s.train.len() >= min_train,
             "{head}: {} train",
@@ -57,9 +57,9 @@ fn shipped_model_is_accurate_on_held_out_sets() {
         ("review_spam_type", 0.6),
         ("deceptive_review", 0.8),
     ] {
-        let s = soi_score::train::load_head(head, &dir, 0.15, 7).unwrap();
+        let s = soi_learn::train::load_head(head, &dir, 0.15, 7).unwrap();
         let data: Vec<(String, usize)> = s.dev.into_iter().map(|e| (e.text, e.label)).collect();
-        let r = soi_score::eval::evaluate(&model, head, &data).unwrap();
+        let r = soi_learn::eval::evaluate(&model, head, &data).unwrap();
         eprintln!("{head}: n={} macro_f1={}", r.n, r.macro_f1);
         assert!(
             r.macro_f1 >= floor,

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use super::{HeadResult, TrainConfig};
-use crate::ScoreError;
+use crate::LearnError;
 
 /// Licence and use note of each training set (from its SOURCE.md).
 fn licence(set: &str) -> &'static str {
@@ -42,7 +42,7 @@ pub fn write(
     cfg: &TrainConfig,
     results: &[HeadResult],
     command: &str,
-) -> Result<(), ScoreError> {
+) -> Result<(), LearnError> {
     let mut s = String::new();
     let h = &cfg.hashing;
     let _ = writeln!(s, "# Model card: {}\n", cfg.name);
@@ -119,7 +119,7 @@ pub fn write(
          soi eval --head review_spam --data FILE.jsonl        # one JSON object of metrics\n\
          soi bench score --input LISTINGS.jsonl               # listings/s per thread and total, peak memory\n\
          soi bench score --input TEXTS.jsonl --head review_spam --threads 1\n\
-         bash crates/soi-score/benches/fasttext_compare.sh    # side by side with fastText\n```\n"
+         bash crates/soi-learn/benches/fasttext_compare.sh    # side by side with fastText\n```\n"
     );
     let _ = writeln!(
         s,
@@ -131,5 +131,5 @@ pub fn write(
         h.bits
     );
     let p = dir.join("README.md");
-    std::fs::write(&p, s).map_err(|e| ScoreError::io(&p, e))
+    std::fs::write(&p, s).map_err(|e| LearnError::io(&p, e))
 }

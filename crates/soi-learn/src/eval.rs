@@ -4,9 +4,11 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::fast::FastModel;
+use soi_score::fast::FastModel;
+use soi_score::ScoreError;
+
 use crate::metrics::{binary, multiclass, EvalReport};
-use crate::ScoreError;
+use crate::LearnError;
 
 #[derive(Deserialize)]
 struct Line {
@@ -27,14 +29,14 @@ fn label_of(v: &serde_json::Value) -> Option<usize> {
 }
 
 /// Reads the labelled lines of `path`.
-pub fn read_labelled(path: &Path) -> Result<Vec<(String, usize)>, ScoreError> {
-    let text = std::fs::read_to_string(path).map_err(|e| ScoreError::io(path, e))?;
+pub fn read_labelled(path: &Path) -> Result<Vec<(String, usize)>, LearnError> {
+    let text = std::fs::read_to_string(path).map_err(|e| LearnError::io(path, e))?;
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
         }
-        let bad = |why: String| ScoreError::Data {
+        let bad = |why: String| LearnError::Data {
             path: format!("{}:{}", path.display(), i + 1),
             why,
         };
@@ -51,7 +53,7 @@ pub fn evaluate(
     model: &FastModel,
     head: &str,
     data: &[(String, usize)],
-) -> Result<EvalReport, ScoreError> {
+) -> Result<EvalReport, LearnError> {
     use rayon::prelude::*;
     let spec = model
         .head(head)
@@ -70,6 +72,6 @@ pub fn evaluate(
 }
 
 /// Evaluates `head` on the JSON Lines file at `path`.
-pub fn evaluate_file(model: &FastModel, head: &str, path: &Path) -> Result<EvalReport, ScoreError> {
+pub fn evaluate_file(model: &FastModel, head: &str, path: &Path) -> Result<EvalReport, LearnError> {
     evaluate(model, head, &read_labelled(path)?)
 }

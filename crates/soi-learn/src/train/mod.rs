@@ -12,9 +12,10 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::fast::{FastConfig, FastModel, HashConfig, HeadSpec, LANES};
+use soi_score::fast::{FastConfig, FastModel, HashConfig, HeadSpec, LANES};
+
 use crate::metrics::{binary, multiclass, EvalReport};
-use crate::ScoreError;
+use crate::LearnError;
 pub use data::{load_head, shared_data_dir, Example, Split};
 pub use trainer::{train_head, HeadParams};
 
@@ -30,9 +31,9 @@ pub struct TrainConfig {
 }
 
 impl TrainConfig {
-    pub fn from_file(path: &Path) -> Result<TrainConfig, ScoreError> {
-        let text = std::fs::read_to_string(path).map_err(|e| ScoreError::io(path, e))?;
-        toml::from_str(&text).map_err(|e| ScoreError::Config {
+    pub fn from_file(path: &Path) -> Result<TrainConfig, LearnError> {
+        let text = std::fs::read_to_string(path).map_err(|e| LearnError::io(path, e))?;
+        toml::from_str(&text).map_err(|e| LearnError::Config {
             path: path.display().to_string(),
             why: e.to_string(),
         })
@@ -62,7 +63,7 @@ pub fn train_all(
     cfg: &TrainConfig,
     data_dir: &Path,
     only: Option<&[String]>,
-) -> Result<(FastModel, Vec<HeadResult>), ScoreError> {
+) -> Result<(FastModel, Vec<HeadResult>), LearnError> {
     let buckets = cfg.hashing.buckets();
     let mut weights = vec![0f32; buckets * LANES];
     let mut bias = [0f32; LANES];
@@ -147,7 +148,7 @@ pub fn train_and_save(
     out_dir: &Path,
     only: Option<&[String]>,
     command: &str,
-) -> Result<Vec<HeadResult>, ScoreError> {
+) -> Result<Vec<HeadResult>, LearnError> {
     let (model, results) = train_all(cfg, data_dir, only)?;
     model.save(out_dir)?;
     card::write(out_dir, cfg, &results, command)?;
