@@ -139,7 +139,7 @@ struct ScoreArgs {
     json: bool,
 }
 
-pub async fn exec(a: Args, _g: &Global) -> anyhow::Result<ExitCode> {
+pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
     let a = match a.what {
         What::Score(a) => a,
         What::Encoder(e) => return encoder(e).await,
@@ -148,12 +148,15 @@ pub async fn exec(a: Args, _g: &Global) -> anyhow::Result<ExitCode> {
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let min = Duration::from_secs_f64(a.seconds.max(0.1));
+    let pipelines = g.pipelines.clone();
     let report = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
         match &a.head {
             Some(head) => {
                 let model = match &a.model_dir {
                     Some(d) => soi_score::fast::FastModel::load(d)?,
-                    None => soi_score::load_model(None)?,
+                    None => {
+                        soi_score::load_model(&soi_score::load_config(Some(&pipelines))?.model)?
+                    }
                 };
                 let texts = soi_learn::eval::read_labelled(&a.input)?;
                 Ok((
@@ -175,7 +178,7 @@ pub async fn exec(a: Args, _g: &Global) -> anyhow::Result<ExitCode> {
                             .with_context(|| format!("{}:{}", a.input.display(), i + 1))?,
                     );
                 }
-                let scorer = soi_encoder::load_scorer()?;
+                let scorer = soi_encoder::load_scorer(Some(&pipelines))?;
                 Ok((
                     soi_learn::bench::bench_listings(scorer.as_ref(), &listings, threads, min)?,
                     a.json,

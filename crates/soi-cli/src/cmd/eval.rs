@@ -37,15 +37,17 @@ pub struct Args {
 
 pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
     let quiet = g.quiet;
+    let pipelines = g.pipelines.clone();
     let report = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
         let model = match &a.model_dir {
             Some(d) => soi_score::fast::FastModel::load(d)?,
-            None => soi_score::load_model(None)?,
+            None => soi_score::load_model(&soi_score::load_config(Some(&pipelines))?.model)?,
         };
         let data = soi_learn::eval::read_labelled(&a.data)?;
         let loaded = match a.tier {
             soi_encoder::eval::Tier::Fast => None,
             _ => Some(super::train::load_encoder(
+                &pipelines,
                 a.encoder_dir.as_deref(),
                 a.heads_dir.as_deref(),
                 a.threads,

@@ -60,7 +60,7 @@ pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
     let store = g.connect_store().await?;
     let (store, alerts) = super::alerts::attach(g, store)?;
     let scorer: Arc<dyn Scorer> =
-        Arc::from(soi_encoder::load_scorer().context("loading the scorer")?);
+        Arc::from(soi_encoder::load_scorer(Some(&g.pipelines)).context("loading the scorer")?);
     let kafka = g
         .connect_kafka(Some(std::time::Duration::from_secs(a.idle_exit.max(1))))
         .await?;

@@ -52,7 +52,7 @@ enum Line {
 
 pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
     let scorer: Arc<dyn Scorer> =
-        Arc::from(soi_encoder::load_scorer().context("loading the scorer")?);
+        Arc::from(soi_encoder::load_scorer(Some(&g.pipelines)).context("loading the scorer")?);
     if g.bus.is_some() {
         return stage(a, g, scorer).await;
     }

@@ -37,6 +37,7 @@ pub struct Args {
 
 /// The encoder checkpoint and its heads (defaults: see the flags of `soi eval`).
 pub fn load_encoder(
+    pipelines: &Path,
     encoder_dir: Option<&Path>,
     heads_dir: Option<&Path>,
     threads: usize,
@@ -46,7 +47,7 @@ pub fn load_encoder(
         Some(d) => d.to_path_buf(),
         None => soi_score::paths::models_dir()
             .context("no models folder (set SOI_MODELS_DIR or pass --heads-dir)")?
-            .join(soi_score::load_config()?.encoder.heads),
+            .join(soi_score::load_config(Some(pipelines))?.encoder.heads),
     };
     let heads = soi_encoder::heads::Heads::load(&heads_dir)?;
     soi_encoder::second::check_pair(&enc, &heads, &heads_dir)?;
