@@ -4,6 +4,7 @@
 
 use soi_learn::metrics::EvalReport;
 use soi_score::fast::FastModel;
+use soi_score::Head;
 
 use crate::cascade;
 use crate::heads::{report, Heads, Probs};
@@ -35,7 +36,7 @@ pub fn evaluate(
     tier: Tier,
     fast: &FastModel,
     encoder: Option<(&Encoder, &Heads)>,
-    head: &str,
+    head: Head,
     data: &[(String, usize)],
     progress: &dyn Fn(usize, usize),
 ) -> Result<EvalReport, EncoderError> {

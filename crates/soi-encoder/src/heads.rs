@@ -11,7 +11,7 @@ use candle_core::{Device, Tensor};
 use serde::{Deserialize, Serialize};
 use soi_learn::metrics::EvalReport;
 use soi_score::prob::sigmoid;
-use soi_score::HeadProbs;
+use soi_score::{Head, HeadProbs};
 
 use crate::cascade::Mix;
 use crate::EncoderError;
@@ -56,18 +56,18 @@ impl Probs {
     }
 
     /// Head `head`'s answer in a tier's [`HeadProbs`], if it has one.
-    pub fn of(h: &HeadProbs, head: &str) -> Option<Probs> {
+    pub fn of(h: &HeadProbs, head: Head) -> Option<Probs> {
         match head {
-            "review_spam_type" => h.review_spam_type.map(|a| Probs::Multi(a.to_vec())),
+            Head::ReviewSpamType => h.review_spam_type.map(|a| Probs::Multi(a.to_vec())),
             _ => h.get(head).map(Probs::Binary),
         }
     }
 
     /// Writes this answer into `h` as head `head`'s.
-    pub fn store(&self, h: &mut HeadProbs, head: &str) {
+    pub fn store(&self, h: &mut HeadProbs, head: Head) {
         match self {
             Probs::Binary(p) => h.set(head, Some(*p)),
-            Probs::Multi(v) if head == "review_spam_type" => {
+            Probs::Multi(v) if head == Head::ReviewSpamType => {
                 if let Ok(a) = <[f64; 4]>::try_from(v.as_slice()) {
                     h.review_spam_type = Some(a);
                 }
@@ -78,20 +78,20 @@ impl Probs {
 }
 
 /// The `soi eval` metrics of answers against gold labels (binary under `threshold`).
-pub fn report(head: &str, probs: &[Probs], gold: &[usize], threshold: f64) -> EvalReport {
+pub fn report(head: Head, probs: &[Probs], gold: &[usize], threshold: f64) -> EvalReport {
     let rows: Vec<Vec<f64>> = probs.iter().map(Probs::to_row).collect();
     if matches!(probs.first(), Some(Probs::Multi(_))) {
-        soi_learn::metrics::multiclass(head, &rows, gold)
+        soi_learn::metrics::multiclass(head.as_str(), &rows, gold)
     } else {
         let p: Vec<f64> = rows.iter().map(|r| r[0]).collect();
-        soi_learn::metrics::binary(head, &p, gold, threshold)
+        soi_learn::metrics::binary(head.as_str(), &p, gold, threshold)
     }
 }
 
 /// One trained head.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct HeadSpec {
-    pub name: String,
+    pub name: Head,
     pub classes: usize,
     /// Platt scale and shift (binary) or temperature in `calib_a` (multi-class).
     pub calib_a: f64,
@@ -227,8 +227,8 @@ impl Heads {
             .map_err(|e| EncoderError::io(&cp, e))
     }
 
-    /// Index of the head named `name`.
-    pub fn find(&self, name: &str) -> Option<usize> {
+    /// Index of head `name`.
+    pub fn find(&self, name: Head) -> Option<usize> {
         self.config.heads.iter().position(|h| h.name == name)
     }
 
@@ -261,8 +261,8 @@ mod tests {
     use super::*;
 
     fn heads() -> Heads {
-        let spec = |name: &str, classes| HeadSpec {
-            name: name.into(),
+        let spec = |name: Head, classes| HeadSpec {
+            name,
             classes,
             calib_a: 1.0,
             calib_b: 0.0,
@@ -283,7 +283,7 @@ mod tests {
                 format: 1,
                 checkpoint: "ck (1 bytes of weights)".into(),
                 dim: 2,
-                heads: vec![spec("scam", 2), spec("review_spam_type", 4)],
+                heads: vec![spec(Head::Scam, 2), spec(Head::ReviewSpamType, 4)],
             },
             params: vec![
                 Layers {

@@ -19,6 +19,7 @@ use candle_nn::{AdamW, Optimizer, ParamsAdamW};
 use serde::Deserialize;
 use soi_learn::metrics::EvalReport;
 use soi_learn::train::{load_head, train_head, Example, TrainConfig, HEADS};
+use soi_score::Head;
 
 use crate::cascade::{self, Grid};
 use crate::heads::{calibrated, lanes, report, HeadSpec, Heads, HeadsConfig, Layers, Probs};
@@ -29,7 +30,7 @@ use crate::{Encoder, EncoderError};
 #[serde(deny_unknown_fields)]
 pub struct EncoderTrainConfig {
     pub name: String,
-    pub heads: Vec<String>,
+    pub heads: Vec<Head>,
     pub epochs: usize,
     pub lr: f64,
     pub l2: Vec<f64>,
@@ -52,7 +53,7 @@ impl EncoderTrainConfig {
 /// What training reports per head: held-out metrics of each tier.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct HeadOutcome {
-    pub head: String,
+    pub head: Head,
     pub n_train: usize,
     pub encoder: EvalReport,
     pub fast: EvalReport,
@@ -277,12 +278,13 @@ pub fn train(
     let mut specs = Vec::new();
     let mut params = Vec::new();
     let mut outcomes = Vec::new();
-    for name in &cfg.heads {
-        let (i, &(_, classes, _)) = HEADS
+    for &name in &cfg.heads {
+        let classes = name.classes();
+        // The same seed per head as the fast tier's training (its place in the lane layout).
+        let i = HEADS
             .iter()
-            .enumerate()
-            .find(|(_, h)| h.0 == name)
-            .ok_or_else(|| soi_score::ScoreError::UnknownHead(name.clone()))?;
+            .position(|h| h.0 == name)
+            .ok_or_else(|| soi_score::ScoreError::UnknownHead(name.to_string()))?;
         let split = load_head(
             name,
             data_dir,
@@ -292,7 +294,7 @@ pub fn train(
         // The fast tier's honest held-out answers: the same training, without the refit.
         let mut fp = fast_cfg
             .heads
-            .get(name)
+            .get(&name)
             .cloned()
             .ok_or_else(|| EncoderError::Data {
                 path: "train.toml".into(),
@@ -389,7 +391,7 @@ pub fn train(
             }
         }
         let mut spec = HeadSpec {
-            name: name.clone(),
+            name,
             classes,
             calib_a,
             calib_b,
@@ -423,7 +425,7 @@ pub fn train(
             .count() as f64
             / fast_p.len().max(1) as f64;
         let out = HeadOutcome {
-            head: name.clone(),
+            head: name,
             n_train: split.train.len(),
             encoder: report(name, &enc_p, &ydv, spec.threshold),
             fast: report(name, &fast_p, &ydv, ft.threshold),

@@ -9,7 +9,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let cfg = soi_learn::train::TrainConfig::from_file(config.as_ref())?;
     let data = soi_learn::train::shared_data_dir().ok_or("no shared data folder")?;
-    let heads: Vec<String> = args[2..].to_vec();
+    let heads = args[2..]
+        .iter()
+        .map(|h| h.parse::<soi_score::Head>())
+        .collect::<Result<Vec<_>, _>>()?;
     let only = (!heads.is_empty()).then_some(heads.as_slice());
     let command = format!("soi train --config {config}");
     for r in soi_learn::train::train_and_save(&cfg, &data, out.as_ref(), only, &command)? {

@@ -8,7 +8,7 @@ use serde::Serialize;
 use soi_model::Listing;
 
 use soi_score::fast::FastModel;
-use soi_score::{ScoreError, Scorer};
+use soi_score::{Head, ScoreError, Scorer};
 
 use crate::LearnError;
 
@@ -101,7 +101,7 @@ pub fn bench_listings(
 /// `predict`), with its F1 when labels are given.
 pub fn bench_texts(
     model: &FastModel,
-    head: &str,
+    head: Head,
     texts: &[(String, usize)],
     threads: usize,
     min: Duration,

@@ -5,7 +5,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use soi_score::fast::FastModel;
-use soi_score::ScoreError;
+use soi_score::{Head, ScoreError};
 
 use crate::metrics::{binary, multiclass, EvalReport};
 use crate::LearnError;
@@ -51,7 +51,7 @@ pub fn read_labelled(path: &Path) -> Result<Vec<(String, usize)>, LearnError> {
 /// Evaluates `head` of `model` on labelled texts.
 pub fn evaluate(
     model: &FastModel,
-    head: &str,
+    head: Head,
     data: &[(String, usize)],
 ) -> Result<EvalReport, LearnError> {
     use rayon::prelude::*;
@@ -65,13 +65,13 @@ pub fn evaluate(
     let gold: Vec<usize> = data.iter().map(|d| d.1).collect();
     Ok(if spec.classes <= 2 {
         let p: Vec<f64> = probs.iter().map(|v| v[0]).collect();
-        binary(head, &p, &gold, spec.threshold)
+        binary(head.as_str(), &p, &gold, spec.threshold)
     } else {
-        multiclass(head, &probs, &gold)
+        multiclass(head.as_str(), &probs, &gold)
     })
 }
 
 /// Evaluates `head` on the JSON Lines file at `path`.
-pub fn evaluate_file(model: &FastModel, head: &str, path: &Path) -> Result<EvalReport, LearnError> {
+pub fn evaluate_file(model: &FastModel, head: Head, path: &Path) -> Result<EvalReport, LearnError> {
     evaluate(model, head, &read_labelled(path)?)
 }

@@ -5,6 +5,7 @@
 use soi_learn::train::{train_head, Example, HeadParams};
 use soi_score::fast::features::WORD;
 use soi_score::fast::{FastConfig, FastModel, HashConfig, HeadSpec, Scratch, LANES};
+use soi_score::Head;
 
 fn small_hash() -> HashConfig {
     HashConfig {
@@ -16,7 +17,7 @@ fn small_hash() -> HashConfig {
 /// A model with one binary `scam` head over `weights`.
 fn scam_model(weights: Vec<f32>) -> FastModel {
     let head = HeadSpec {
-        name: "scam".into(),
+        name: Head::Scam,
         classes: 2,
         offset: 0,
         calib_a: 1.0,
@@ -110,7 +111,7 @@ fn eval_on_a_small_labelled_file_gives_known_metrics() {
         .join("\n"),
     )
     .unwrap();
-    let r = soi_learn::eval::evaluate_file(&m, "scam", &file).unwrap();
+    let r = soi_learn::eval::evaluate_file(&m, Head::Scam, &file).unwrap();
     assert_eq!(r.n, 5);
     assert_eq!(r.accuracy, 0.6);
     assert_eq!(r.precision_pos, 0.6667);
@@ -138,8 +139,11 @@ fn eval_on_a_small_labelled_file_gives_known_metrics() {
     ] {
         assert!(keys.contains(&k), "{k} missing");
     }
-    assert!(soi_learn::eval::evaluate_file(&m, "no_such_head", &file).is_err());
+    assert!(
+        soi_learn::eval::evaluate_file(&m, Head::DeceptiveReview, &file).is_err(),
+        "a head the model lacks is an error"
+    );
     std::fs::write(&file, "{\"text\": \"x\"}\n").unwrap();
-    let e = soi_learn::eval::evaluate_file(&m, "scam", &file).unwrap_err();
+    let e = soi_learn::eval::evaluate_file(&m, Head::Scam, &file).unwrap_err();
     assert!(e.to_string().contains(":1"), "{e}");
 }

@@ -25,6 +25,7 @@ pub mod config;
 mod error;
 pub mod fast;
 pub mod fusion;
+mod head;
 pub mod paths;
 pub mod prob;
 pub mod scorer;
@@ -38,6 +39,7 @@ use soi_model::{Listing, Verdict};
 
 pub use config::ScoringConfig;
 pub use error::ScoreError;
+pub use head::Head;
 pub use scorer::SoiScorer;
 pub use tier::{HeadProbs, SecondTier, TextTier, LISTING_HEADS};
 

@@ -3,7 +3,7 @@
 //! the reader left candle for the `safetensors` crate).
 
 use soi_score::fast::{FastConfig, FastModel, HashConfig, HeadSpec, LANES};
-use soi_score::TextTier;
+use soi_score::{Head, TextTier};
 
 fn small_hash() -> HashConfig {
     HashConfig {
@@ -12,9 +12,9 @@ fn small_hash() -> HashConfig {
     }
 }
 
-fn head(name: &str, classes: usize, offset: usize) -> HeadSpec {
+fn head(name: Head, classes: usize, offset: usize) -> HeadSpec {
     HeadSpec {
-        name: name.into(),
+        name,
         classes,
         offset,
         calib_a: 1.0,
@@ -32,7 +32,7 @@ fn model_with(weights: Vec<f32>) -> FastModel {
         name: "test-fast".into(),
         format: 1,
         hashing: small_hash(),
-        heads: vec![head("scam", 2, 0), head("review_spam_type", 4, 3)],
+        heads: vec![head(Head::Scam, 2, 0), head(Head::ReviewSpamType, 4, 3)],
         seed: 1,
     };
     FastModel::new(cfg, weights, [0.0; LANES]).unwrap()
@@ -63,7 +63,7 @@ fn save_load_gives_the_same_scores() {
             assert!((x - y).abs() < 0.02, "{t}: {x} vs {y}");
         }
         // The single-head fast path (lane-major table, own namespaces) agrees with the full one.
-        let spec = a.head("scam").unwrap();
+        let spec = a.head(Head::Scam).unwrap();
         let full = a.head_probs(spec, &a.logits(t))[0];
         let fast = a.head_probs_for(spec, t)[0];
         assert!((full - fast).abs() < 1e-6, "{full} vs {fast}");

@@ -124,7 +124,7 @@ struct ScoreArgs {
     input: PathBuf,
     /// Time only this head of the fast tier on labelled texts.
     #[arg(long)]
-    head: Option<String>,
+    head: Option<soi_score::Head>,
     /// Model folder for --head (default: models/<model of the scoring config>).
     #[arg(long)]
     model_dir: Option<PathBuf>,
@@ -160,7 +160,7 @@ pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
                 };
                 let texts = soi_learn::eval::read_labelled(&a.input)?;
                 Ok((
-                    soi_learn::bench::bench_texts(&model, head, &texts, threads, min)?,
+                    soi_learn::bench::bench_texts(&model, *head, &texts, threads, min)?,
                     a.json,
                 ))
             }

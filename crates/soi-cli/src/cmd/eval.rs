@@ -13,7 +13,7 @@ use crate::global::Global;
 pub struct Args {
     /// Head: scam, misleading_claim, review_spam, review_spam_type, deceptive_review.
     #[arg(long)]
-    head: String,
+    head: soi_score::Head,
     /// JSON Lines file, one `{"text": ..., "label": N}` per line.
     #[arg(long)]
     data: PathBuf,
@@ -55,7 +55,7 @@ pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
         };
         let pair = loaded.as_ref().map(|(e, h)| (e, h));
         let bar = crate::progress::bar(quiet, 0, "embed");
-        let r = soi_encoder::eval::evaluate(a.tier, &model, pair, &a.head, &data, &|d, n| {
+        let r = soi_encoder::eval::evaluate(a.tier, &model, pair, a.head, &data, &|d, n| {
             bar.set_length(n as u64);
             bar.set_position(d as u64);
         })

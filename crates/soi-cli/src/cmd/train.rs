@@ -25,7 +25,7 @@ pub struct Args {
     out: Option<PathBuf>,
     /// Train only these heads (repeatable); the others are left out of the written model.
     #[arg(long)]
-    head: Vec<String>,
+    head: Vec<soi_score::Head>,
     /// Encoder checkpoint folder for --tier encoder (default: SOI_ENCODER_DIR, else
     /// .cache/models/all-MiniLM-L6-v2 from deploy/fetch-encoder.sh).
     #[arg(long)]

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use super::csv::parse;
 use super::rng::SplitMix;
 use crate::LearnError;
-use soi_score::ScoreError;
+use soi_score::Head;
 
 /// One labelled text.
 #[derive(Debug, Clone, PartialEq)]
@@ -130,10 +130,10 @@ pub fn stratified(v: Vec<Example>, frac: f64, seed: u64) -> (Vec<Example>, Vec<E
 }
 
 /// The train / held-out split of a head.
-pub fn load_head(head: &str, dir: &Path, dev_frac: f64, seed: u64) -> Result<Split, LearnError> {
+pub fn load_head(head: Head, dir: &Path, dev_frac: f64, seed: u64) -> Result<Split, LearnError> {
     let binary = |s: Option<&str>, pos: &str| s.map(|v| usize::from(v == pos));
     match head {
-        "scam" => {
+        Head::Scam => {
             let vi = examples(
                 dir,
                 "vi_smishing_ie403/train.csv",
@@ -158,7 +158,7 @@ pub fn load_head(head: &str, dir: &Path, dev_frac: f64, seed: u64) -> Result<Spl
                 datasets: vec!["vi_smishing_ie403".into(), "sms_spam_collection_uci".into()],
             })
         }
-        "misleading_claim" => {
+        Head::MisleadingClaim => {
             let v = examples(
                 dir,
                 "ec_darkpattern_yada/train.tsv",
@@ -173,8 +173,8 @@ pub fn load_head(head: &str, dir: &Path, dev_frac: f64, seed: u64) -> Result<Spl
                 datasets: vec!["ec_darkpattern_yada".into()],
             })
         }
-        "review_spam" | "review_spam_type" => {
-            let col = if head == "review_spam" {
+        Head::ReviewSpam | Head::ReviewSpamType => {
+            let col = if head == Head::ReviewSpam {
                 "Label"
             } else {
                 "SpamLabel"
@@ -188,7 +188,7 @@ pub fn load_head(head: &str, dir: &Path, dev_frac: f64, seed: u64) -> Result<Spl
                 datasets: vec!["vispamreviews".into()],
             })
         }
-        "deceptive_review" => {
+        Head::DeceptiveReview => {
             let lab = |h: &[String], r: &[String]| binary(field(h, r, "deceptive"), "deceptive");
             let all = examples(dir, "op_spam_v1.4/train.csv", ',', "text", |h, r| {
                 let fold: usize = field(h, r, "fold")?.parse().ok()?;
@@ -210,6 +210,5 @@ pub fn load_head(head: &str, dir: &Path, dev_frac: f64, seed: u64) -> Result<Spl
                 datasets: vec!["op_spam_v1.4".into()],
             })
         }
-        other => Err(ScoreError::UnknownHead(other.to_string()).into()),
     }
 }

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use super::features::{HashConfig, Scratch, ALL, BIGRAM, CHAR, DIAC, META, NS, NS_NAMES, WORD};
 use crate::prob::{sigmoid, softmax_t};
 use crate::tier::{HeadProbs, TextTier};
-use crate::ScoreError;
+use crate::{Head, ScoreError};
 
 /// Width of a weight row: every head's outputs fit in 8 lanes.
 pub const LANES: usize = 8;
@@ -23,7 +23,7 @@ pub const LANES: usize = 8;
 /// One head of the model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HeadSpec {
-    pub name: String,
+    pub name: Head,
     /// 1 for a binary head (one logit), else the number of classes.
     pub classes: usize,
     /// First lane of this head's logits.
@@ -136,7 +136,7 @@ impl FastModel {
         &mut self.cfg
     }
 
-    pub fn head(&self, name: &str) -> Option<&HeadSpec> {
+    pub fn head(&self, name: Head) -> Option<&HeadSpec> {
         self.cfg.heads.iter().find(|h| h.name == name)
     }
 
@@ -223,8 +223,8 @@ impl FastModel {
         }
     }
 
-    /// Calibrated probabilities of one named head for a text.
-    pub fn predict_head(&self, head: &str, text: &str) -> Result<Vec<f64>, ScoreError> {
+    /// Calibrated probabilities of one head for a text; an error when the model lacks it.
+    pub fn predict_head(&self, head: Head, text: &str) -> Result<Vec<f64>, ScoreError> {
         let h = self
             .head(head)
             .ok_or_else(|| ScoreError::UnknownHead(head.to_string()))?;
@@ -363,25 +363,23 @@ impl TextTier for FastModel {
         let mut out = HeadProbs::default();
         for h in &self.cfg.heads {
             let p = self.head_probs(h, &z);
-            match h.name.as_str() {
-                "scam" => out.scam = p.first().copied(),
-                "misleading_claim" => out.misleading_claim = p.first().copied(),
-                "review_spam" => out.review_spam = p.first().copied(),
-                "deceptive_review" => out.deceptive_review = p.first().copied(),
-                "review_spam_type" if p.len() == 4 => {
-                    out.review_spam_type = Some([p[0], p[1], p[2], p[3]])
+            match h.name {
+                Head::ReviewSpamType => {
+                    if let [a, b, c, d] = p[..] {
+                        out.review_spam_type = Some([a, b, c, d]);
+                    }
                 }
-                _ => {}
+                binary => out.set(binary, p.first().copied()),
             }
         }
         out
     }
 
-    fn threshold(&self, head: &str) -> Option<f64> {
+    fn threshold(&self, head: Head) -> Option<f64> {
         self.head(head).map(|h| h.threshold)
     }
 
-    fn top_span(&self, head: &str, text: &str) -> Option<(usize, usize)> {
+    fn top_span(&self, head: Head, text: &str) -> Option<(usize, usize)> {
         self.strongest_phrase(self.head(head)?, text)
     }
 }
