@@ -10,7 +10,7 @@ use soi_score::Scorer;
 
 fn scorer() -> &'static dyn Scorer {
     static S: OnceLock<Box<dyn Scorer>> = OnceLock::new();
-    S.get_or_init(|| soi_score::load_default().expect("the shipped scorer loads"))
+    S.get_or_init(|| soi_score::load_default(None).expect("the shipped scorer loads"))
         .as_ref()
 }
 

@@ -1,14 +1,24 @@
 //! `soi score`: JSON Lines listings in, one verdict per line out, in order; malformed lines are
-//! reported with their line number, answered in place, and make the exit status 2.
+//! reported with their line number, answered in place, and make the exit status 2. The scoring
+//! config is read from `--pipelines` like every other config.
 
 use std::io::Write;
+use std::path::Path;
 use std::process::Stdio;
 
-use crate::support::soi;
+use crate::support::{repo_root, soi};
 
 fn score(input: &str) -> (i32, Vec<serde_json::Value>, String) {
+    score_with(&repo_root().join("pipelines"), input)
+}
+
+/// `soi score` with `--pipelines DIR`.
+fn score_with(pipelines: &Path, input: &str) -> (i32, Vec<serde_json::Value>, String) {
     let home = tempfile::tempdir().expect("tempdir");
     let mut child = soi(home.path())
+        .env_remove("SOI_SCORING_CONFIG")
+        .arg("--pipelines")
+        .arg(pipelines)
         .args(["score", "--input", "-", "--output", "-"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -106,4 +116,43 @@ fn a_missing_input_file_is_a_clear_error() {
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("/nonexistent/listings.jsonl"), "{err}");
+}
+
+#[test]
+fn the_scoring_config_comes_from_the_pipelines_folder() {
+    let shipped =
+        std::fs::read_to_string(repo_root().join("pipelines/scoring.toml")).expect("read");
+    let line = "off_platform_contact = 3.4";
+    assert!(shipped.contains(line), "the shipped config has {line}");
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("scoring.toml"),
+        shipped.replace(line, "off_platform_contact = 0.0"),
+    )
+    .expect("write");
+    let codes = |v: &serde_json::Value| -> Vec<String> {
+        v["reasons"]
+            .as_array()
+            .expect("reasons")
+            .iter()
+            .filter_map(|r| r["code"].as_str().map(String::from))
+            .collect()
+    };
+    let (code, before, err) = score(&format!("{SCAM}\n"));
+    assert_eq!(code, 0, "{err}");
+    let (code, after, err) = score_with(dir.path(), &format!("{SCAM}\n"));
+    assert_eq!(code, 0, "{err}");
+    assert!(codes(&before[0])
+        .iter()
+        .any(|c| c == "off_platform_contact"));
+    assert!(
+        !codes(&after[0]).iter().any(|c| c == "off_platform_contact"),
+        "a zero weight in DIR/scoring.toml drops the reason: {}",
+        after[0]
+    );
+    let (b, a) = (before[0]["risk"].as_f64(), after[0]["risk"].as_f64());
+    assert!(
+        a < b,
+        "risk {a:?} with the changed config, {b:?} with the shipped one"
+    );
 }

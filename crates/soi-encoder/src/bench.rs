@@ -100,7 +100,7 @@ pub fn bench(
         max_len: folder.max_len,
         batch_tokens,
         runs,
-        peak_rss_mib: soi_score::bench::peak_rss_mib(),
+        peak_rss_mib: soi_learn::bench::peak_rss_mib(),
     })
 }
 

@@ -72,9 +72,9 @@ pub fn f1(probs: &[Probs], gold: &[usize], threshold: f64) -> f64 {
     let pred: Vec<usize> = probs.iter().map(|p| p.predict(threshold)).collect();
     if matches!(probs.first(), Some(Probs::Multi(_))) {
         let classes = gold.iter().copied().max().unwrap_or(1).max(1) + 1;
-        soi_score::metrics::macro_f1(&pred, gold, classes)
+        soi_learn::metrics::macro_f1(&pred, gold, classes)
     } else {
-        soi_score::metrics::prf(&pred, gold, 1).2
+        soi_learn::metrics::prf(&pred, gold, 1).2
     }
 }
 

@@ -31,6 +31,8 @@ pub enum EncoderError {
     #[error(transparent)]
     Score(#[from] soi_score::ScoreError),
     #[error(transparent)]
+    Learn(#[from] soi_learn::LearnError),
+    #[error(transparent)]
     Json(#[from] serde_json::Error),
 }
 

@@ -2,8 +2,9 @@
 //! the cascade's gain over either tier alone is visible on the same texts. The cascade embeds
 //! only the texts the fast tier is unsure about, as the scorer does.
 
+use soi_learn::metrics::EvalReport;
 use soi_score::fast::FastModel;
-use soi_score::metrics::EvalReport;
+use soi_score::Head;
 
 use crate::cascade;
 use crate::heads::{report, Heads, Probs};
@@ -35,12 +36,12 @@ pub fn evaluate(
     tier: Tier,
     fast: &FastModel,
     encoder: Option<(&Encoder, &Heads)>,
-    head: &str,
+    head: Head,
     data: &[(String, usize)],
     progress: &dyn Fn(usize, usize),
 ) -> Result<EvalReport, EncoderError> {
     if tier == Tier::Fast {
-        return Ok(soi_score::eval::evaluate(fast, head, data)?);
+        return Ok(soi_learn::eval::evaluate(fast, head, data)?);
     }
     let (enc, heads) = encoder.ok_or_else(|| EncoderError::Heads {
         path: String::new(),

@@ -9,8 +9,9 @@ use std::path::Path;
 
 use candle_core::{Device, Tensor};
 use serde::{Deserialize, Serialize};
-use soi_score::metrics::EvalReport;
-use soi_score::HeadProbs;
+use soi_learn::metrics::EvalReport;
+use soi_score::prob::sigmoid;
+use soi_score::{Head, HeadProbs};
 
 use crate::cascade::Mix;
 use crate::EncoderError;
@@ -37,7 +38,7 @@ impl Probs {
         }
     }
 
-    /// As the rows `soi_score::metrics` takes: `[p]` or the class probabilities.
+    /// As the rows `soi_learn::metrics` takes: `[p]` or the class probabilities.
     pub fn to_row(&self) -> Vec<f64> {
         match self {
             Probs::Binary(p) => vec![*p],
@@ -55,18 +56,18 @@ impl Probs {
     }
 
     /// Head `head`'s answer in a tier's [`HeadProbs`], if it has one.
-    pub fn of(h: &HeadProbs, head: &str) -> Option<Probs> {
+    pub fn of(h: &HeadProbs, head: Head) -> Option<Probs> {
         match head {
-            "review_spam_type" => h.review_spam_type.map(|a| Probs::Multi(a.to_vec())),
+            Head::ReviewSpamType => h.review_spam_type.map(|a| Probs::Multi(a.to_vec())),
             _ => h.get(head).map(Probs::Binary),
         }
     }
 
     /// Writes this answer into `h` as head `head`'s.
-    pub fn store(&self, h: &mut HeadProbs, head: &str) {
+    pub fn store(&self, h: &mut HeadProbs, head: Head) {
         match self {
             Probs::Binary(p) => h.set(head, Some(*p)),
-            Probs::Multi(v) if head == "review_spam_type" => {
+            Probs::Multi(v) if head == Head::ReviewSpamType => {
                 if let Ok(a) = <[f64; 4]>::try_from(v.as_slice()) {
                     h.review_spam_type = Some(a);
                 }
@@ -77,20 +78,20 @@ impl Probs {
 }
 
 /// The `soi eval` metrics of answers against gold labels (binary under `threshold`).
-pub fn report(head: &str, probs: &[Probs], gold: &[usize], threshold: f64) -> EvalReport {
+pub fn report(head: Head, probs: &[Probs], gold: &[usize], threshold: f64) -> EvalReport {
     let rows: Vec<Vec<f64>> = probs.iter().map(Probs::to_row).collect();
     if matches!(probs.first(), Some(Probs::Multi(_))) {
-        soi_score::metrics::multiclass(head, &rows, gold)
+        soi_learn::metrics::multiclass(head.as_str(), &rows, gold)
     } else {
         let p: Vec<f64> = rows.iter().map(|r| r[0]).collect();
-        soi_score::metrics::binary(head, &p, gold, threshold)
+        soi_learn::metrics::binary(head.as_str(), &p, gold, threshold)
     }
 }
 
 /// One trained head.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct HeadSpec {
-    pub name: String,
+    pub name: Head,
     pub classes: usize,
     /// Platt scale and shift (binary) or temperature in `calib_a` (multi-class).
     pub calib_a: f64,
@@ -160,10 +161,6 @@ pub struct Heads {
     pub params: Vec<Layers>,
 }
 
-fn sigmoid(x: f64) -> f64 {
-    1.0 / (1.0 + (-x).exp())
-}
-
 impl Heads {
     pub fn load(dir: &Path) -> Result<Heads, EncoderError> {
         let bad = |why: String| EncoderError::Heads {
@@ -230,8 +227,8 @@ impl Heads {
             .map_err(|e| EncoderError::io(&cp, e))
     }
 
-    /// Index of the head named `name`.
-    pub fn find(&self, name: &str) -> Option<usize> {
+    /// Index of head `name`.
+    pub fn find(&self, name: Head) -> Option<usize> {
         self.config.heads.iter().position(|h| h.name == name)
     }
 
@@ -255,7 +252,7 @@ pub fn calibrated(h: &HeadSpec, z: &[f64]) -> Probs {
     if h.classes <= 2 {
         Probs::Binary(sigmoid(h.calib_a * z[0] + h.calib_b))
     } else {
-        Probs::Multi(soi_score::calibrate::softmax_t(z, h.calib_a))
+        Probs::Multi(soi_score::prob::softmax_t(z, h.calib_a))
     }
 }
 
@@ -264,8 +261,8 @@ mod tests {
     use super::*;
 
     fn heads() -> Heads {
-        let spec = |name: &str, classes| HeadSpec {
-            name: name.into(),
+        let spec = |name: Head, classes| HeadSpec {
+            name,
             classes,
             calib_a: 1.0,
             calib_b: 0.0,
@@ -286,7 +283,7 @@ mod tests {
                 format: 1,
                 checkpoint: "ck (1 bytes of weights)".into(),
                 dim: 2,
-                heads: vec![spec("scam", 2), spec("review_spam_type", 4)],
+                heads: vec![spec(Head::Scam, 2), spec(Head::ReviewSpamType, 4)],
             },
             params: vec![
                 Layers {

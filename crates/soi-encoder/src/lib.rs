@@ -41,10 +41,12 @@ pub use encoder::Encoder;
 pub use error::EncoderError;
 pub use folder::ModelFolder;
 
-/// The shipped scorer with the encoder tier the scoring config asks for (see
-/// [`second::from_config`]): what `soi run` and `soi score` use.
-pub fn load_scorer() -> Result<Box<dyn soi_score::Scorer>, EncoderError> {
-    let cfg = soi_score::load_config()?;
+/// The shipped scorer with the encoder tier the scoring config of `pipelines` asks for (see
+/// [`soi_score::load_config`] and [`second::from_config`]): what `soi run` and `soi score` use.
+pub fn load_scorer(
+    pipelines: Option<&std::path::Path>,
+) -> Result<Box<dyn soi_score::Scorer>, EncoderError> {
+    let cfg = soi_score::load_config(pipelines)?;
     let second = second::from_config(&cfg)?;
-    Ok(soi_score::load_default_with(second)?)
+    Ok(soi_score::load_default_with(cfg, second)?)
 }

@@ -43,7 +43,7 @@ impl EncoderTier {
     /// Whether any head's cascade wants the encoder's opinion on a text the fast tier scored so.
     pub fn unsure(&self, fast: &HeadProbs) -> bool {
         self.heads.config.heads.iter().any(|spec| {
-            Probs::of(fast, &spec.name)
+            Probs::of(fast, spec.name)
                 .is_some_and(|f| cascade::unsure(&f, spec.fast_threshold, spec.mix))
         })
     }
@@ -52,12 +52,12 @@ impl EncoderTier {
     pub fn combine(&self, v: &[f32], fast: &HeadProbs) -> HeadProbs {
         let mut out = *fast;
         for (i, spec) in self.heads.config.heads.iter().enumerate() {
-            let Some(f) = Probs::of(fast, &spec.name) else {
+            let Some(f) = Probs::of(fast, spec.name) else {
                 continue;
             };
             let th = (spec.fast_threshold, spec.threshold);
             cascade::combine(&f, &self.heads.predict(i, v), th, spec.mix)
-                .store(&mut out, &spec.name);
+                .store(&mut out, spec.name);
         }
         out
     }
@@ -166,7 +166,7 @@ pub fn from_config(cfg: &ScoringConfig) -> Result<Option<Arc<dyn SecondTier>>, E
         .config
         .heads
         .iter()
-        .any(|s| soi_score::LISTING_HEADS.contains(&s.name.as_str()) && s.mix.band > 0.0);
+        .any(|s| soi_score::LISTING_HEADS.contains(&s.name) && s.mix.band > 0.0);
     if !used {
         tracing::info!(heads = %e.heads, "encoder tier off: no listing head's cascade consults the encoder");
         return Ok(None);

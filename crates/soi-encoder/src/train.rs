@@ -17,8 +17,9 @@ use std::path::{Path, PathBuf};
 use candle_core::{DType, Device, Tensor, Var};
 use candle_nn::{AdamW, Optimizer, ParamsAdamW};
 use serde::Deserialize;
-use soi_score::metrics::EvalReport;
-use soi_score::train::{load_head, train_head, Example, TrainConfig, HEADS};
+use soi_learn::metrics::EvalReport;
+use soi_learn::train::{load_head, train_head, Example, TrainConfig, HEADS};
+use soi_score::Head;
 
 use crate::cascade::{self, Grid};
 use crate::heads::{calibrated, lanes, report, HeadSpec, Heads, HeadsConfig, Layers, Probs};
@@ -29,7 +30,7 @@ use crate::{Encoder, EncoderError};
 #[serde(deny_unknown_fields)]
 pub struct EncoderTrainConfig {
     pub name: String,
-    pub heads: Vec<String>,
+    pub heads: Vec<Head>,
     pub epochs: usize,
     pub lr: f64,
     pub l2: Vec<f64>,
@@ -52,7 +53,7 @@ impl EncoderTrainConfig {
 /// What training reports per head: held-out metrics of each tier.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct HeadOutcome {
-    pub head: String,
+    pub head: Head,
     pub n_train: usize,
     pub encoder: EvalReport,
     pub fast: EvalReport,
@@ -154,7 +155,7 @@ fn loss(z: &[Vec<f64>], y: &[usize]) -> f64 {
                 let p = 1.0 / (1.0 + (-z[0]).exp());
                 -(if y == 1 { p } else { 1.0 - p }).max(1e-12).ln()
             } else {
-                -soi_score::calibrate::softmax_t(z, 1.0)[y].max(1e-12).ln()
+                -soi_score::prob::softmax_t(z, 1.0)[y].max(1e-12).ln()
             }
         })
         .sum::<f64>()
@@ -163,7 +164,7 @@ fn loss(z: &[Vec<f64>], y: &[usize]) -> f64 {
 
 /// Uniform weights in ±sqrt(6 / (fan_in + fan_out)) from a seeded generator (deterministic).
 fn glorot(rows: usize, cols: usize, seed: u64) -> Vec<f32> {
-    let mut r = soi_score::train::rng::SplitMix::new(seed);
+    let mut r = soi_learn::train::rng::SplitMix::new(seed);
     let a = (6.0 / (rows + cols) as f64).sqrt();
     (0..rows * cols)
         .map(|_| ((r.next_u64() >> 11) as f64 / (1u64 << 53) as f64 * 2.0 - 1.0) as f32 * a as f32)
@@ -277,12 +278,13 @@ pub fn train(
     let mut specs = Vec::new();
     let mut params = Vec::new();
     let mut outcomes = Vec::new();
-    for name in &cfg.heads {
-        let (i, &(_, classes, _)) = HEADS
+    for &name in &cfg.heads {
+        let classes = name.classes();
+        // The same seed per head as the fast tier's training (its place in the lane layout).
+        let i = HEADS
             .iter()
-            .enumerate()
-            .find(|(_, h)| h.0 == name)
-            .ok_or_else(|| soi_score::ScoreError::UnknownHead(name.clone()))?;
+            .position(|h| h.0 == name)
+            .ok_or_else(|| soi_score::ScoreError::UnknownHead(name.to_string()))?;
         let split = load_head(
             name,
             data_dir,
@@ -292,7 +294,7 @@ pub fn train(
         // The fast tier's honest held-out answers: the same training, without the refit.
         let mut fp = fast_cfg
             .heads
-            .get(name)
+            .get(&name)
             .cloned()
             .ok_or_else(|| EncoderError::Data {
                 path: "train.toml".into(),
@@ -372,9 +374,9 @@ pub fn train(
         };
         let z = logits(&sdv, &layers);
         let (calib_a, calib_b) = if ln == 1 {
-            soi_score::calibrate::platt(&z.iter().map(|v| v[0]).collect::<Vec<_>>(), &ydv)
+            soi_learn::calibrate::platt(&z.iter().map(|v| v[0]).collect::<Vec<_>>(), &ydv)
         } else {
-            (soi_score::calibrate::temperature(&z, &ydv), 0.0)
+            (soi_learn::calibrate::temperature(&z, &ydv), 0.0)
         };
         // Fold the standardisation into the first layer: w' = w / sd, b' = b - sum(w * mean / sd).
         let first = match &mut layers.hidden {
@@ -389,7 +391,7 @@ pub fn train(
             }
         }
         let mut spec = HeadSpec {
-            name: name.clone(),
+            name,
             classes,
             calib_a,
             calib_b,
@@ -404,7 +406,7 @@ pub fn train(
         let enc_p: Vec<Probs> = z.iter().map(|v| calibrated(&spec, v)).collect();
         if ln == 1 {
             let p: Vec<f64> = enc_p.iter().map(|p| p.to_row()[0]).collect();
-            spec.threshold = soi_score::calibrate::best_threshold(&p, &ydv);
+            spec.threshold = soi_learn::calibrate::best_threshold(&p, &ydv);
         }
         let fast_p: Vec<Probs> = ft
             .dev_probs
@@ -423,7 +425,7 @@ pub fn train(
             .count() as f64
             / fast_p.len().max(1) as f64;
         let out = HeadOutcome {
-            head: name.clone(),
+            head: name,
             n_train: split.train.len(),
             encoder: report(name, &enc_p, &ydv, spec.threshold),
             fast: report(name, &fast_p, &ydv, ft.threshold),

@@ -1,9 +1,10 @@
 //! Prices as people write them on marketplaces, parsed into an amount and an ISO 4217 currency.
 //!
-//! Why a crate of its own: the crawler reads prices from pages and APIs, and the scoring core
-//! compares prices found in free text ("chỉ 1tr5", "giá gốc 150k") with market prices. Both must
-//! read `1tr5` (1,500,000 VND), `150k`, `1.500.000đ`, `1,500,000 VND`, `NT$1,200`, `¥89.50`,
-//! `24,99 €` and ranges such as `100k - 200k` the same way, so the rules live here once.
+//! Why a crate of its own: the crawler reads prices from pages and APIs, and `soi-text` reads the
+//! prices written in free text ("chỉ 1tr5", "giá gốc 150k") that the scorer compares with market
+//! prices. Both must read `1tr5` (1,500,000 VND), `150k`, `1.500.000đ`, `1,500,000 VND`,
+//! `NT$1,200`, `¥89.50`, `24,99 €` and ranges such as `100k - 200k` the same way, so the rules
+//! live here once.
 //!
 //! Separators are locale-aware by shape rather than by a locale setting, because one Vietnamese
 //! page mixes `1.500.000đ` with `$1,299.99`:
@@ -13,8 +14,9 @@
 //!   decimal one (`24,99` is 24.99; `1.500` is 1500), except after a multiplier word where it is
 //!   always decimal (`1.5tr`, `1,5k`).
 //!
-//! Vietnamese multipliers (`k`, `nghìn`, `ngàn`, `tr`, `triệu`, `tỷ`) and the short forms `1tr5`
-//! and `1k5` are read; `tr`/`triệu`/`tỷ`/`nghìn` imply VND when no other currency is written.
+//! Vietnamese multipliers (`k`, `nghìn`, `ngàn`, `tr`, `triệu`, `củ`, `tỷ`, also folded without
+//! diacritics) and the short forms `1tr5`, `2 triệu 5` and `1k5` are read;
+//! `tr`/`triệu`/`tỷ`/`nghìn` imply VND when no other currency is written.
 //! Chinese `万`/`千` multiply, `元`/`¥`/`RMB` mean CNY unless `NT` says TWD.
 //!
 //! Percentages are skipped (`-30% 250.000đ` is 250,000). The parser never panics on any input

@@ -23,6 +23,9 @@ const MULTIPLIERS: &[(&str, f64, bool)] = &[
     ("ty", 1e9, true),
     ("tr", 1e6, true),
     ("củ", 1e6, true),
+    // Folded forms (diacritics removed, as `soi-text` reads free text): "3 cu", "150ng".
+    ("cu", 1e6, true),
+    ("ng", 1e3, true),
     ("lít", 1e5, true),
     ("万", 1e4, false),
     ("千", 1e3, false),
@@ -66,8 +69,17 @@ fn amount_at(s: &str, start: usize) -> Option<Amount> {
         Some((w, m, vnd)) => {
             let base = to_f64(&digits, true)?;
             // "1tr5" is 1.5 million, "1k25" is 1,250: digits straight after the word are the
-            // leading digits of the fraction.
-            let tail = &word[w.len()..];
+            // leading digits of the fraction; after a Vietnamese million or billion word they may
+            // follow a space ("2 triệu 5", "1tr 250").
+            let mut tail = &word[w.len()..];
+            if *vnd && *m >= 1e6 {
+                if let Some(t) = tail.strip_prefix(' ') {
+                    let n = t.bytes().take_while(u8::is_ascii_digit).count();
+                    if (1..=3).contains(&n) {
+                        tail = t;
+                    }
+                }
+            }
             let frac_len = tail.bytes().take_while(u8::is_ascii_digit).count();
             let mut value = base * m;
             if frac_len > 0 && !digits.contains('.') {

@@ -21,6 +21,30 @@ fn vietnamese_forms() {
     assert_eq!(p("Giá: 99.000 vnđ"), (99_000.0, Some("VND"), None));
     assert_eq!(p("500 nghìn"), (500_000.0, Some("VND"), None));
     assert_eq!(p("1 tỷ"), (1e9, Some("VND"), None));
+    assert_eq!(p("3 củ"), (3_000_000.0, Some("VND"), None));
+    assert_eq!(p("1,2tr"), (1_200_000.0, Some("VND"), None));
+    assert_eq!(p("chỉ 1tr250"), (1_250_000.0, Some("VND"), None));
+    assert_eq!(p("2 triệu 5"), (2_500_000.0, Some("VND"), None));
+    assert_eq!(p("1tr 250 nhé"), (1_250_000.0, Some("VND"), None));
+    assert_eq!(p("150 nghìn"), (150_000.0, Some("VND"), None));
+    assert_eq!(p("250000₫"), (250_000.0, Some("VND"), None));
+    assert_eq!(p("$19.99"), (19.99, Some("USD"), None));
+}
+
+/// Free text reaches this parser folded (no diacritics) from `soi-text`: the same amounts.
+#[test]
+fn folded_vietnamese_forms() {
+    assert_eq!(p("3 cu"), (3_000_000.0, Some("VND"), None));
+    assert_eq!(p("2 trieu"), (2_000_000.0, Some("VND"), None));
+    assert_eq!(p("150 nghin"), (150_000.0, Some("VND"), None));
+    assert_eq!(p("150ng"), (150_000.0, Some("VND"), None));
+    assert_eq!(
+        p("150 nguoi").1,
+        None,
+        "a word that only starts like `ng` multiplies nothing"
+    );
+    assert_eq!(p("150 nguoi").0, 150.0);
+    assert_eq!(p("1.500.000d").0, 1_500_000.0);
 }
 
 #[test]

@@ -16,17 +16,19 @@ const EN: &str =
 
 /// The shipped model when the repository has one, else an all-zero model of the same shape.
 fn model() -> FastModel {
-    soi_score::load_model(None).unwrap_or_else(|_| {
-        let cfg = FastConfig {
-            name: "zero".into(),
-            format: 1,
-            hashing: HashConfig::default(),
-            heads: vec![],
-            seed: 0,
-        };
-        let n = cfg.hashing.buckets() * LANES;
-        FastModel::new(cfg, vec![0.0; n], [0.0; LANES]).expect("zero model")
-    })
+    soi_score::load_config(None)
+        .and_then(|c| soi_score::load_model(&c.model))
+        .unwrap_or_else(|_| {
+            let cfg = FastConfig {
+                name: "zero".into(),
+                format: 1,
+                hashing: HashConfig::default(),
+                heads: vec![],
+                seed: 0,
+            };
+            let n = cfg.hashing.buckets() * LANES;
+            FastModel::new(cfg, vec![0.0; n], [0.0; LANES]).expect("zero model")
+        })
 }
 
 fn listings() -> Vec<Listing> {

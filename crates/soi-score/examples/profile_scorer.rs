@@ -33,7 +33,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "entity extraction   {:.1} µs/listing",
         per_item(t0, rounds, ls.len())
     );
-    let model = soi_score::load_model(None)?;
+    let model = soi_score::load_config(None).and_then(|c| soi_score::load_model(&c.model))?;
     let t0 = Instant::now();
     for _ in 0..rounds {
         for l in &ls {
@@ -56,7 +56,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "scorer, signals only {:.1} µs/listing",
         per_item(t0, rounds, ls.len())
     );
-    let full = soi_score::load_default()?;
+    let full = soi_score::load_default(None)?;
     let t0 = Instant::now();
     for _ in 0..rounds {
         pool.install(|| std::hint::black_box(full.score(&ls)));

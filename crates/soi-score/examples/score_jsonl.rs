@@ -4,7 +4,7 @@
 use std::io::BufRead;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let scorer = soi_score::load_default()?;
+    let scorer = soi_score::load_default(None)?;
     let mut listings = Vec::new();
     for (n, line) in std::io::stdin().lock().lines().enumerate() {
         let line = line?;

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::ScoreError;
+use crate::{Head, ScoreError};
 
 /// The config shipped with the repository, compiled in.
 pub const DEFAULT_SCORING_TOML: &str = include_str!("../../../pipelines/scoring.toml");
@@ -28,10 +28,10 @@ pub struct ScoringConfig {
     pub seller: SellerConfig,
     /// Fallback head thresholds when the model carries none.
     #[serde(default)]
-    pub heads: BTreeMap<String, f64>,
+    pub heads: BTreeMap<Head, f64>,
     /// Probability above which a head's answer is evidence in the fusion.
     #[serde(default)]
-    pub head_gates: BTreeMap<String, f64>,
+    pub head_gates: BTreeMap<Head, f64>,
     #[serde(default)]
     pub reviews: ReviewConfig,
     #[serde(default)]
@@ -169,5 +169,16 @@ mod tests {
         assert!(c.weight("off_platform_contact") > 0.0);
         assert!(c.band.low < c.band.high);
         assert!(c.price.reference.iter().any(|r| r.name == "smartphone"));
+        assert_eq!(c.head_gates.get(&Head::Scam), Some(&0.8));
+    }
+
+    #[test]
+    fn a_misspelt_head_is_a_config_error() {
+        let text = DEFAULT_SCORING_TOML.replace("[head_gates]\nscam =", "[head_gates]\nsacm =");
+        assert_ne!(text, DEFAULT_SCORING_TOML);
+        let e = ScoringConfig::from_toml(&text, "t")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("sacm"), "{e}");
     }
 }

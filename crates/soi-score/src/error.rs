@@ -1,6 +1,6 @@
 use thiserror::Error;
 
-/// Everything that can go wrong while loading, training or evaluating a scorer.
+/// Everything that can go wrong while loading a scorer or running its model.
 #[derive(Debug, Error)]
 pub enum ScoreError {
     #[error("reading {path}: {source}")]
@@ -13,14 +13,8 @@ pub enum ScoreError {
     Config { path: String, why: String },
     #[error("model {path}: {why}")]
     Model { path: String, why: String },
-    #[error("data {path}: {why}")]
-    Data { path: String, why: String },
-    #[error("training: {0}")]
-    Train(String),
     #[error("unknown head `{0}`")]
     UnknownHead(String),
-    #[error(transparent)]
-    Candle(#[from] candle_core::Error),
     #[error(transparent)]
     Json(#[from] serde_json::Error),
 }

@@ -6,11 +6,8 @@ use std::collections::BTreeMap;
 use soi_model::{char_slice, truncate_chars, Listing, Reason, MAX_EVIDENCE_CHARS};
 
 use crate::config::ScoringConfig;
+use crate::prob::sigmoid;
 use crate::signals::Hit;
-
-pub fn sigmoid(x: f64) -> f64 {
-    1.0 / (1.0 + (-x).exp())
-}
 
 /// Fuses hits into `(risk, reasons)`. Per reason code only the strongest hit counts (the first one
 /// on a tie, so title evidence wins over description evidence).

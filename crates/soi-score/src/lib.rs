@@ -9,34 +9,37 @@
 //!   category's median price, fake giveaways, cure claims, cross-border sellers posing as local,
 //!   blocklisted and look-alike domains, new shops and listing velocity.
 //! - [`tier`]: the classifier seam. The fast tier ([`fast`]) is a multi-head linear model over
-//!   hashed word and character n-grams, trained with candle and folded into per-bucket head
-//!   weights so scoring a text is one pass over its n-grams with no allocation per n-gram. A second
-//!   (encoder) tier can answer for the uncertain band only.
+//!   hashed word and character n-grams, folded into per-bucket head weights so scoring a text is
+//!   one pass over its n-grams with no allocation per n-gram. A second (encoder) tier can answer
+//!   for the uncertain band only.
 //! - [`fusion`]: weighted evidence on the logit scale into one risk in [0, 1], with reasons.
+//!
+//! This crate only runs trained models: training, calibration, metrics, `soi eval` and
+//! `soi bench` live in `soi-learn`, so the pipeline stages that depend on this seam never compile
+//! candle. The model file is read (and written, for `soi-learn`) with the `safetensors` crate alone.
 //!
 //! `soi run`, `soi score` and the distributed scorer call nothing but [`Scorer`], so the scorer
 //! behind it can change without touching the stages. [`load_default`] builds the shipped one.
 
-pub mod bench;
-pub mod calibrate;
 pub mod config;
 mod error;
-pub mod eval;
 pub mod fast;
 pub mod fusion;
-pub mod metrics;
+mod head;
 pub mod paths;
+pub mod prob;
 pub mod scorer;
 pub mod signals;
 pub mod tier;
-pub mod train;
 
+use std::path::Path;
 use std::sync::Arc;
 
 use soi_model::{Listing, Verdict};
 
 pub use config::ScoringConfig;
 pub use error::ScoreError;
+pub use head::Head;
 pub use scorer::SoiScorer;
 pub use tier::{HeadProbs, SecondTier, TextTier, LISTING_HEADS};
 
@@ -48,28 +51,33 @@ pub trait Scorer: Send + Sync {
     fn score(&self, listings: &[Listing]) -> Vec<Verdict>;
 }
 
-/// The scoring config: `SOI_SCORING_CONFIG` or `pipelines/scoring.toml` in the repository, else
-/// the compiled-in copy.
-pub fn load_config() -> Result<ScoringConfig, ScoreError> {
-    match paths::scoring_config() {
+/// The scoring config, read like every other config from the pipelines folder (`soi
+/// --pipelines`; `None`: the repository's `pipelines/`): `SOI_SCORING_CONFIG` when set, else
+/// `scoring.toml` there, else the compiled-in copy.
+pub fn load_config(pipelines: Option<&Path>) -> Result<ScoringConfig, ScoreError> {
+    match paths::scoring_config(pipelines) {
         Some(p) => ScoringConfig::from_file(&p),
-        None => ScoringConfig::builtin(),
+        None => {
+            tracing::info!("no scoring.toml in the pipelines folder; using the compiled-in copy");
+            ScoringConfig::builtin()
+        }
     }
 }
 
-/// The shipped scorer: the scoring config, the blocklist when its file is present, and the
-/// trained fast tier from `models/<model>/` (found via `SOI_MODELS_DIR` or the repository).
-/// Without a model folder it scores with the signals alone and says so in the log.
-pub fn load_default() -> Result<Box<dyn Scorer>, ScoreError> {
-    load_default_with(None)
+/// The shipped scorer: the scoring config of `pipelines` (see [`load_config`]), the blocklist
+/// when its file is present, and the trained fast tier from `models/<model>/` (found via
+/// `SOI_MODELS_DIR` or the repository). Without a model folder it scores with the signals alone
+/// and says so in the log.
+pub fn load_default(pipelines: Option<&Path>) -> Result<Box<dyn Scorer>, ScoreError> {
+    load_default_with(load_config(pipelines)?, None)
 }
 
-/// [`load_default`] with a second tier for the uncertain band (the encoder, built by
+/// The scorer for `cfg` with a second tier for the uncertain band (the encoder, built by
 /// `soi-encoder` from the same scoring config).
 pub fn load_default_with(
+    cfg: ScoringConfig,
     second: Option<Arc<dyn SecondTier>>,
 ) -> Result<Box<dyn Scorer>, ScoreError> {
-    let cfg = load_config()?;
     let root = paths::repo_root();
     let blocklist = match cfg.blocklist_path(root.as_deref()) {
         Some(p) if p.is_file() => Some(signals::Blocklist::load(&p)?),
@@ -106,17 +114,13 @@ pub fn load_fast_tier(name: &str) -> Result<Option<Arc<dyn TextTier>>, ScoreErro
     Ok(Some(Arc::new(fast::FastModel::load(&dir)?)))
 }
 
-/// The trained fast model named `name` (default: the scoring config's model) from the models
+/// The trained fast model named `name` (the scoring config's `model`, as a rule) from the models
 /// folder; an error when it is missing.
-pub fn load_model(name: Option<&str>) -> Result<fast::FastModel, ScoreError> {
-    let name = match name {
-        Some(n) => n.to_string(),
-        None => load_config()?.model,
-    };
+pub fn load_model(name: &str) -> Result<fast::FastModel, ScoreError> {
     let dir = paths::models_dir()
-        .map(|d| d.join(&name))
+        .map(|d| d.join(name))
         .ok_or_else(|| ScoreError::Model {
-            path: name.clone(),
+            path: name.to_string(),
             why: "no models folder found (set SOI_MODELS_DIR)".into(),
         })?;
     fast::FastModel::load(&dir)

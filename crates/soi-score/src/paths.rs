@@ -1,6 +1,7 @@
 //! Where the models and the scoring config live: `SOI_MODELS_DIR` first, then `models/` in the
-//! repository found above the current directory or above the running binary. Nothing here looks
-//! at `../shared`: a deployed scorer carries its own model.
+//! repository found above the current directory or above the running binary; the scoring config
+//! in the pipelines folder the caller names (`soi --pipelines`). Nothing here looks at
+//! `../shared`: a deployed scorer carries its own model.
 
 use std::path::{Path, PathBuf};
 
@@ -33,12 +34,15 @@ pub fn models_dir() -> Option<PathBuf> {
     repo_root().map(|r| r.join("models"))
 }
 
-/// The scoring config file: `SOI_SCORING_CONFIG`, else `<repo>/pipelines/scoring.toml`.
-pub fn scoring_config() -> Option<PathBuf> {
+/// The scoring config file: `SOI_SCORING_CONFIG`, else `scoring.toml` in `pipelines` (`None`:
+/// `<repo>/pipelines`) when it is there.
+pub fn scoring_config(pipelines: Option<&Path>) -> Option<PathBuf> {
     if let Ok(p) = std::env::var("SOI_SCORING_CONFIG") {
         return Some(PathBuf::from(p));
     }
-    repo_root()
-        .map(|r| r.join("pipelines").join("scoring.toml"))
-        .filter(|p| p.is_file())
+    let dir = match pipelines {
+        Some(d) => d.to_path_buf(),
+        None => repo_root()?.join("pipelines"),
+    };
+    Some(dir.join("scoring.toml")).filter(|p| p.is_file())
 }

@@ -11,7 +11,7 @@ use crate::config::ScoringConfig;
 use crate::fusion::fuse;
 use crate::signals::{self, BatchContext, Blocklist, FieldText, Hit};
 use crate::tier::{HeadProbs, SecondTier, TextTier, LISTING_HEADS};
-use crate::Scorer;
+use crate::{Head, Scorer};
 
 /// Signals + fast tier + optional second tier, fused into one risk.
 pub struct SoiScorer {
@@ -67,20 +67,20 @@ impl SoiScorer {
 
     /// The probability above which a head is evidence: the configured gate, never below the
     /// head's own decision threshold.
-    fn gate(&self, head: &str) -> f64 {
+    fn gate(&self, head: Head) -> f64 {
         let t = self.threshold(head);
         self.cfg
             .head_gates
-            .get(head)
+            .get(&head)
             .copied()
             .map_or(t, |g| g.max(t))
     }
 
-    fn threshold(&self, head: &str) -> f64 {
+    fn threshold(&self, head: Head) -> f64 {
         self.fast
             .as_ref()
             .and_then(|t| t.threshold(head))
-            .or_else(|| self.cfg.heads.get(head).copied())
+            .or_else(|| self.cfg.heads.get(&head).copied())
             .unwrap_or(0.5)
     }
 
@@ -125,9 +125,9 @@ impl SoiScorer {
     fn head_hits(&self, l: &Listing, fields: &[FieldText<'_>], p: &mut Partial) {
         let Some(t) = &self.fast else { return };
         let specs = [
-            ("scam", "scam_text", "The text reads like a scam (classifier).", "Nội dung giống tin lừa đảo (bộ phân loại)."),
+            (Head::Scam, "scam_text", "The text reads like a scam (classifier).", "Nội dung giống tin lừa đảo (bộ phân loại)."),
             (
-                "misleading_claim",
+                Head::MisleadingClaim,
                 "misleading_text",
                 "The text uses misleading sales pressure (fake urgency, scarcity, social proof).",
                 "Nội dung dùng chiêu gây áp lực mua hàng sai sự thật (khẩn cấp, khan hiếm, đám đông giả).",
@@ -139,7 +139,7 @@ impl SoiScorer {
             };
             // The misleading-claim head learned from English shop UI text only; on Vietnamese
             // text its answers are not evidence (they stay in `heads` for the analyst).
-            if head == "misleading_claim" && !mostly_latin_ascii(&Self::listing_text(l)) {
+            if head == Head::MisleadingClaim && !mostly_latin_ascii(&Self::listing_text(l)) {
                 continue;
             }
             let thr = self.gate(head);
@@ -162,7 +162,7 @@ impl SoiScorer {
                 .unwrap_or(("title", (0, l.title.chars().count())));
             p.hits.push(Hit {
                 code,
-                source: head_source(head),
+                source: head.source(),
                 field: field.to_string(),
                 start: span.0,
                 end: span.1,
@@ -178,8 +178,8 @@ impl SoiScorer {
     /// word for word more than once, with this listing's most suspicious review as evidence.
     fn review_hits(&self, listings: &[Listing], parts: &mut [Partial]) {
         let rc = &self.cfg.reviews;
-        let gate_spam = self.gate("review_spam");
-        let gate_dec = self.gate("deceptive_review");
+        let gate_spam = self.gate(Head::ReviewSpam);
+        let gate_dec = self.gate(Head::DeceptiveReview);
         // Per seller: reviews, spam, judged for deception, deceptive; and review text counts.
         let mut per_seller: HashMap<String, [usize; 4]> = HashMap::new();
         let mut texts: HashMap<(String, String), usize> = HashMap::new();
@@ -231,10 +231,10 @@ impl SoiScorer {
                 continue;
             };
             let specs = [
-                ("review_spam_rate", "review_spam", spam, n, 0usize),
+                ("review_spam_rate", Head::ReviewSpam, spam, n, 0usize),
                 (
                     "deceptive_review_rate",
-                    "deceptive_review",
+                    Head::DeceptiveReview,
                     dec,
                     judged,
                     1usize,
@@ -262,7 +262,7 @@ impl SoiScorer {
                 };
                 p.hits.push(Hit {
                     code,
-                    source: head_source(head),
+                    source: head.source(),
                     field: format!("reviews[{i}].text"),
                     start: 0,
                     end: l.reviews[i].text.chars().count(),
@@ -281,19 +281,19 @@ impl SoiScorer {
     fn verdict(&self, l: &Listing, p: &Partial) -> Verdict {
         let (risk, reasons) = fuse(&self.cfg, l, &p.hits);
         let mut heads = std::collections::BTreeMap::new();
-        let mut put = |k: &str, v: Option<f64>| {
+        let mut put = |k: Head, v: Option<f64>| {
             if let Some(v) = v {
                 heads.insert(k.to_string(), (v * 10000.0).round() / 10000.0);
             }
         };
-        put("scam", p.heads.scam);
-        put("misleading_claim", p.heads.misleading_claim);
+        put(Head::Scam, p.heads.scam);
+        put(Head::MisleadingClaim, p.heads.misleading_claim);
         let mean = |f: fn(&ReviewProbs) -> Option<f64>| {
             let v: Vec<f64> = p.reviews.iter().filter_map(f).collect();
             (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
         };
-        put("review_spam", mean(|r| r.0));
-        put("deceptive_review", mean(|r| r.1));
+        put(Head::ReviewSpam, mean(|r| r.0));
+        put(Head::DeceptiveReview, mean(|r| r.1));
         Verdict {
             listing_id: l.id.clone(),
             marketplace: l.marketplace.clone(),
@@ -316,15 +316,6 @@ fn mostly_latin_ascii(text: &str) -> bool {
         other += usize::from(!c.is_ascii());
     }
     letters > 0 && other * 100 <= letters * 3
-}
-
-fn head_source(head: &str) -> &'static str {
-    match head {
-        "scam" => "head:scam",
-        "misleading_claim" => "head:misleading_claim",
-        "review_spam" => "head:review_spam",
-        _ => "head:deceptive_review",
-    }
 }
 
 impl Scorer for SoiScorer {

@@ -1,6 +1,8 @@
 //! Classifier tiers. The fast n-gram tier answers for every text; a second tier (the encoder, in
 //! `soi-encoder`) answers only for listings whose fused risk falls in the uncertain band.
 
+use crate::Head;
+
 /// Calibrated head probabilities for one text. A tier leaves out the heads it does not have.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct HeadProbs {
@@ -13,25 +15,25 @@ pub struct HeadProbs {
 }
 
 impl HeadProbs {
-    /// A binary head by name.
-    pub fn get(&self, head: &str) -> Option<f64> {
+    /// A binary head (`None` for the multi-class `review_spam_type`).
+    pub fn get(&self, head: Head) -> Option<f64> {
         match head {
-            "scam" => self.scam,
-            "misleading_claim" => self.misleading_claim,
-            "review_spam" => self.review_spam,
-            "deceptive_review" => self.deceptive_review,
-            _ => None,
+            Head::Scam => self.scam,
+            Head::MisleadingClaim => self.misleading_claim,
+            Head::ReviewSpam => self.review_spam,
+            Head::DeceptiveReview => self.deceptive_review,
+            Head::ReviewSpamType => None,
         }
     }
 
-    /// Sets a binary head by name (unknown names are ignored).
-    pub fn set(&mut self, head: &str, p: Option<f64>) {
+    /// Sets a binary head (the multi-class `review_spam_type` is left alone).
+    pub fn set(&mut self, head: Head, p: Option<f64>) {
         match head {
-            "scam" => self.scam = p,
-            "misleading_claim" => self.misleading_claim = p,
-            "review_spam" => self.review_spam = p,
-            "deceptive_review" => self.deceptive_review = p,
-            _ => {}
+            Head::Scam => self.scam = p,
+            Head::MisleadingClaim => self.misleading_claim = p,
+            Head::ReviewSpam => self.review_spam = p,
+            Head::DeceptiveReview => self.deceptive_review = p,
+            Head::ReviewSpamType => {}
         }
     }
 
@@ -51,18 +53,18 @@ pub trait TextTier: Send + Sync {
     /// Calibrated probabilities for one text.
     fn predict(&self, text: &str) -> HeadProbs;
     /// The decision threshold tuned for a binary head.
-    fn threshold(&self, _head: &str) -> Option<f64> {
+    fn threshold(&self, _head: Head) -> Option<f64> {
         None
     }
     /// The byte range of `text` that pushed `head` up the most (the evidence of a head reason).
-    fn top_span(&self, _head: &str, _text: &str) -> Option<(usize, usize)> {
+    fn top_span(&self, _head: Head, _text: &str) -> Option<(usize, usize)> {
         None
     }
 }
 
 /// The heads the scorer reads on a listing's own text (title and description); the review heads
 /// read the listing's reviews. Only these are handed to a second tier.
-pub const LISTING_HEADS: [&str; 2] = ["scam", "misleading_claim"];
+pub const LISTING_HEADS: [Head; 2] = [Head::Scam, Head::MisleadingClaim];
 
 /// A slower tier consulted only for listings in the uncertain band (the seam for the encoder,
 /// `soi-encoder`).

@@ -1,10 +1,9 @@
-//! The fast tier's model folder: hashing is stable, save + load gives the same scores, training is
-//! deterministic for a seed, and `soi eval`'s metrics come out right on a small labelled file.
+//! The fast tier's model folder: save + load gives the same scores, a broken folder is an error,
+//! and the shipped model reads and writes back byte for byte (the file format did not move when
+//! the reader left candle for the `safetensors` crate).
 
-use soi_score::fast::features::WORD;
-use soi_score::fast::{FastConfig, FastModel, HashConfig, HeadSpec, Scratch, LANES};
-use soi_score::train::{train_head, Example, HeadParams};
-use soi_score::TextTier;
+use soi_score::fast::{FastConfig, FastModel, HashConfig, HeadSpec, LANES};
+use soi_score::{Head, TextTier};
 
 fn small_hash() -> HashConfig {
     HashConfig {
@@ -13,9 +12,9 @@ fn small_hash() -> HashConfig {
     }
 }
 
-fn head(name: &str, classes: usize, offset: usize) -> HeadSpec {
+fn head(name: Head, classes: usize, offset: usize) -> HeadSpec {
     HeadSpec {
-        name: name.into(),
+        name,
         classes,
         offset,
         calib_a: 1.0,
@@ -33,21 +32,10 @@ fn model_with(weights: Vec<f32>) -> FastModel {
         name: "test-fast".into(),
         format: 1,
         hashing: small_hash(),
-        heads: vec![head("scam", 2, 0), head("review_spam_type", 4, 3)],
+        heads: vec![head(Head::Scam, 2, 0), head(Head::ReviewSpamType, 4, 3)],
         seed: 1,
     };
     FastModel::new(cfg, weights, [0.0; LANES]).unwrap()
-}
-
-/// The WORD bucket of a single word.
-fn word_bucket(w: &str) -> usize {
-    let mut b = None;
-    small_hash().for_each(w, &mut Scratch::default(), |ns, bucket| {
-        if ns == WORD && b.is_none() {
-            b = Some(bucket as usize);
-        }
-    });
-    b.unwrap()
 }
 
 #[test]
@@ -75,7 +63,7 @@ fn save_load_gives_the_same_scores() {
             assert!((x - y).abs() < 0.02, "{t}: {x} vs {y}");
         }
         // The single-head fast path (lane-major table, own namespaces) agrees with the full one.
-        let spec = a.head("scam").unwrap();
+        let spec = a.head(Head::Scam).unwrap();
         let full = a.head_probs(spec, &a.logits(t))[0];
         let fast = a.head_probs_for(spec, t)[0];
         assert!((full - fast).abs() < 1e-6, "{full} vs {fast}");
@@ -95,97 +83,25 @@ fn loading_a_missing_or_broken_folder_is_an_error() {
 }
 
 #[test]
-fn training_is_deterministic_and_learns() {
-    let mk = |i: usize| {
-        let pos = i.is_multiple_of(2);
-        let text = if pos {
-            format!("chuyển khoản trước để nhận quà {i}")
-        } else {
-            format!("giao hàng nhanh đóng gói đẹp {i}")
-        };
-        Example {
-            text,
-            label: usize::from(pos),
-        }
+fn shipped_model_writes_back_byte_for_byte() {
+    let Some(dir) = soi_score::paths::models_dir().map(|d| d.join("soi-fast-v1")) else {
+        eprintln!("skipped: no models folder");
+        return;
     };
-    let train: Vec<Example> = (0..60).map(mk).collect();
-    let dev: Vec<Example> = (60..80).map(mk).collect();
-    let p: HeadParams = toml::from_str("epochs = 3\nlr = 0.05\nbatch = 8\nrefit = true").unwrap();
-    let a = train_head(&small_hash(), &train, &dev, 2, &p, 42).unwrap();
-    let b = train_head(&small_hash(), &train, &dev, 2, &p, 42).unwrap();
-    assert_eq!(a.weights, b.weights);
-    assert_eq!(a.threshold, b.threshold);
-    let correct = a
-        .dev_probs
-        .iter()
-        .zip(&dev)
-        .filter(|(p, e)| usize::from(p[0] > a.threshold) == e.label)
-        .count();
-    assert_eq!(correct, dev.len());
-    // NB-LR scaling is folded into the weights and learns the same split.
-    let nb: HeadParams = toml::from_str("epochs = 3\nlr = 0.05\nbatch = 8\nnb = true").unwrap();
-    let c = train_head(&small_hash(), &train, &dev, 2, &nb, 42).unwrap();
-    let correct = c
-        .dev_probs
-        .iter()
-        .zip(&dev)
-        .filter(|(p, e)| usize::from(p[0] > c.threshold) == e.label)
-        .count();
-    assert_eq!(correct, dev.len());
-}
-
-#[test]
-fn eval_on_a_small_labelled_file_gives_known_metrics() {
-    let mut w = vec![0f32; small_hash().buckets() * LANES];
-    // The word "lừa" (folded "lua") pushes the scam head up strongly.
-    w[word_bucket("lừa") * LANES] = 20.0;
-    let m = model_with(w);
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("eval.jsonl");
-    // Predictions: 1, 1, 0, 0, 1; gold: 1, 0, 1, 0, 1.
-    std::fs::write(
-        &file,
-        [
-            r#"{"text": "lừa đảo", "label": 1}"#,
-            r#"{"text": "không lừa", "label": 0}"#,
-            r#"{"text": "bình thường", "label": 1}"#,
-            "",
-            r#"{"text": "hello", "label": 0}"#,
-            r#"{"text": "LUA dao", "label": "1"}"#,
-        ]
-        .join("\n"),
-    )
-    .unwrap();
-    let r = soi_score::eval::evaluate_file(&m, "scam", &file).unwrap();
-    assert_eq!(r.n, 5);
-    assert_eq!(r.accuracy, 0.6);
-    assert_eq!(r.precision_pos, 0.6667);
-    assert_eq!(r.recall_pos, 0.6667);
-    assert_eq!(r.f1_pos, 0.6667);
-    // Class 0: p = 1/2, r = 1/2, F1 = 0.5; macro = (0.5 + 2/3) / 2.
-    assert_eq!(r.macro_f1, 0.5833);
-    let json = serde_json::to_value(&r).unwrap();
-    let keys: Vec<&str> = json
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
-    for k in [
-        "head",
-        "n",
-        "accuracy",
-        "macro_f1",
-        "f1_pos",
-        "precision_pos",
-        "recall_pos",
-        "pr_auc",
-        "ece",
-    ] {
-        assert!(keys.contains(&k), "{k} missing");
-    }
-    assert!(soi_score::eval::evaluate_file(&m, "no_such_head", &file).is_err());
-    std::fs::write(&file, "{\"text\": \"x\"}\n").unwrap();
-    let e = soi_score::eval::evaluate_file(&m, "scam", &file).unwrap_err();
-    assert!(e.to_string().contains(":1"), "{e}");
+    let m = FastModel::load(&dir).expect("the shipped model loads");
+    let out = tempfile::tempdir().unwrap();
+    m.save(out.path()).unwrap();
+    let orig = std::fs::read(dir.join("weights.safetensors")).unwrap();
+    let back = std::fs::read(out.path().join("weights.safetensors")).unwrap();
+    assert!(
+        orig == back,
+        "weights.safetensors differs after load + save"
+    );
+    let again = FastModel::load(out.path()).unwrap();
+    let t = "Hàng chính hãng giá sốc, ib zalo 0900000101 chuyển khoản trước";
+    assert_eq!(m.logits(t), again.logits(t));
+    assert!(
+        m.predict(t).scam.is_some(),
+        "the shipped model has a scam head"
+    );
 }

@@ -23,5 +23,4 @@ mod url;
 
 pub use entity::{extract, Entity, EntityKind};
 pub use fold::{fold, fold_char_into, nfc, Folded};
-pub use price::parse_price;
 pub use url::{host_of, registrable, skeleton};

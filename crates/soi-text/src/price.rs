@@ -1,5 +1,5 @@
-//! Prices as Vietnamese sellers write them: "1tr5" (1,500,000), "150k", "1.500.000đ",
-//! "2 triệu", "3 củ", "1,2tr", "$19.99".
+//! Where free text names a price: "1tr5" (1,500,000), "150k", "1.500.000đ", "2 triệu", "3 củ",
+//! "1,2tr", "$19.99". The amount is read by `soi-price`, the one price parser of `soi`.
 
 use std::sync::LazyLock;
 
@@ -13,77 +13,41 @@ static PRICE: LazyLock<Regex> = LazyLock::new(|| {
         r"(?x)
         (?:^|[^0-9a-z.,])
         (?P<all>
-            (?P<tr>[0-9]{1,4})\s?(?:tr|trieu|cu)\s?(?P<trd>[0-9]{1,3})?(?:\s?(?:d|vnd|dong))?
-          | (?P<dec>[0-9]{1,4}[.,][0-9]{1,2})\s?(?:tr|trieu|cu)
-          | (?P<k>[0-9]{1,4}(?:[.,][0-9]{1,3})?)\s?(?:k|nghin|ngan|ng)
-          | (?P<full>[0-9]{1,3}(?:[.,][0-9]{3})+|[0-9]{4,10})\s?(?:d|vnd|dong|₫|vnđ)
-          | (?:\$\s?|usd\s?)(?P<usd>[0-9]{1,6}(?:\.[0-9]{1,2})?)
-          | (?P<usd2>[0-9]{1,6}(?:\.[0-9]{1,2})?)\s?(?:usd|\$)
+            (?:[0-9]{1,4})\s?(?:tr|trieu|cu)\s?(?:[0-9]{1,3})?(?:\s?(?:d|vnd|dong))?
+          | (?:[0-9]{1,4}[.,][0-9]{1,2})\s?(?:tr|trieu|cu)
+          | (?:[0-9]{1,4}(?:[.,][0-9]{1,3})?)\s?(?:k|nghin|ngan|ng)
+          | (?:[0-9]{1,3}(?:[.,][0-9]{3})+|[0-9]{4,10})\s?(?:d|vnd|dong|₫|vnđ)
+          | (?:\$\s?|usd\s?)(?:[0-9]{1,6}(?:\.[0-9]{1,2})?)
+          | (?:[0-9]{1,6}(?:\.[0-9]{1,2})?)\s?(?:usd|\$)
         )
         (?:$|[^0-9a-z])",
     )
     .expect("price regex")
 });
 
-fn num(s: &str) -> Option<f64> {
-    s.replace(',', ".").parse().ok()
-}
-
-/// Parses one price written in any of the supported forms. Returns `(amount, currency)`.
-pub fn parse_price(s: &str) -> Option<(f64, &'static str)> {
-    let f = Folded::new(s);
-    prices(&f).first().and_then(|e| {
-        e.amount.map(|a| {
-            (
-                a,
-                if e.detail.as_deref() == Some("USD") {
-                    "USD"
-                } else {
-                    "VND"
-                },
-            )
-        })
-    })
-}
-
-/// Prices in the folded text; `amount` is the value, `detail` the currency.
+/// Prices in the folded text; `amount` is the value, `detail` the currency. The pattern above only
+/// finds where a price is written; what it is worth is `soi-price`'s reading of that span, the
+/// same reading the crawler gives a price field.
 pub(crate) fn prices(f: &Folded) -> Vec<Entity> {
     let mut out = Vec::new();
     let mut at = 0;
     while let Some(c) = PRICE.captures_at(&f.text, at) {
         let Some(all) = c.name("all") else { break };
         at = all.end();
-        let (amount, cur) = if let Some(tr) = c.name("tr") {
-            let whole: f64 = num(tr.as_str()).unwrap_or(0.0);
-            let frac = c.name("trd").map_or(0.0, |d| {
-                // "1tr5" = 1.5M, "1tr25" = 1.25M, "1tr250" = 1.25M.
-                let digits = d.as_str();
-                num(digits).unwrap_or(0.0) / 10f64.powi(digits.len() as i32)
-            });
-            ((whole + frac) * 1e6, "VND")
-        } else if let Some(d) = c.name("dec") {
-            (num(d.as_str()).unwrap_or(0.0) * 1e6, "VND")
-        } else if let Some(k) = c.name("k") {
-            (num(k.as_str()).unwrap_or(0.0) * 1e3, "VND")
-        } else if let Some(full) = c.name("full") {
-            let digits: String = full.as_str().chars().filter(char::is_ascii_digit).collect();
-            (num(&digits).unwrap_or(0.0), "VND")
-        } else if let Some(u) = c.name("usd").or_else(|| c.name("usd2")) {
-            (num(u.as_str()).unwrap_or(0.0), "USD")
-        } else {
+        let text = all.as_str().trim_end();
+        let Ok(p) = soi_price::parse_price_or(text, Some("VND")) else {
             continue;
         };
-        if amount <= 0.0 {
+        if p.amount <= 0.0 {
             continue;
         }
-        let text = all.as_str().trim_end();
         let mut e = Entity::new(
             EntityKind::Price,
             f.orig_span(all.start(), all.start() + text.len()),
-            format!("{amount}"),
+            format!("{}", p.amount),
         );
-        e.amount = Some(amount);
-        e.detail = Some(cur.to_string());
+        e.amount = Some(p.amount);
+        e.detail = Some(p.currency.unwrap_or("VND").to_string());
         out.push(e);
     }
     out
@@ -93,21 +57,39 @@ pub(crate) fn prices(f: &Folded) -> Vec<Entity> {
 mod tests {
     use super::*;
 
+    /// The first price found in `s`: `(amount, currency)`.
+    fn first_price(s: &str) -> Option<(f64, String)> {
+        prices(&Folded::new(s))
+            .into_iter()
+            .next()
+            .and_then(|e| e.amount.zip(e.detail))
+    }
+
     #[test]
-    fn vietnamese_price_forms() {
-        assert_eq!(parse_price("1tr5"), Some((1_500_000.0, "VND")));
-        assert_eq!(parse_price("giá 2tr"), Some((2_000_000.0, "VND")));
-        assert_eq!(parse_price("chỉ 1tr250"), Some((1_250_000.0, "VND")));
-        assert_eq!(parse_price("150k"), Some((150_000.0, "VND")));
-        assert_eq!(parse_price("150 nghìn"), Some((150_000.0, "VND")));
-        assert_eq!(parse_price("1.500.000đ"), Some((1_500_000.0, "VND")));
-        assert_eq!(parse_price("1,500,000 VND"), Some((1_500_000.0, "VND")));
-        assert_eq!(parse_price("2 triệu"), Some((2_000_000.0, "VND")));
-        assert_eq!(parse_price("1,2tr"), Some((1_200_000.0, "VND")));
-        assert_eq!(parse_price("3 củ"), Some((3_000_000.0, "VND")));
-        assert_eq!(parse_price("$19.99"), Some((19.99, "USD")));
-        assert_eq!(parse_price("250000₫"), Some((250_000.0, "VND")));
-        assert_eq!(parse_price("size 42"), None);
+    fn vietnamese_price_forms_in_text() {
+        for (text, amount, cur) in [
+            ("1tr5", 1_500_000.0, "VND"),
+            ("giá 2tr", 2_000_000.0, "VND"),
+            ("chỉ 1tr250", 1_250_000.0, "VND"),
+            ("chỉ 1tr 5 thôi", 1_500_000.0, "VND"),
+            ("150k", 150_000.0, "VND"),
+            ("150 nghìn", 150_000.0, "VND"),
+            ("150ng", 150_000.0, "VND"),
+            ("1.500.000đ", 1_500_000.0, "VND"),
+            ("1,500,000 VND", 1_500_000.0, "VND"),
+            ("2 triệu", 2_000_000.0, "VND"),
+            ("1,2tr", 1_200_000.0, "VND"),
+            ("3 củ", 3_000_000.0, "VND"),
+            ("$19.99", 19.99, "USD"),
+            ("19.99 usd", 19.99, "USD"),
+            ("250000₫", 250_000.0, "VND"),
+            ("１５０ｋ", 150_000.0, "VND"),
+        ] {
+            assert_eq!(first_price(text), Some((amount, cur.to_string())), "{text}");
+        }
+        for text in ["size 42", "0k", "mã 12345", "150 người"] {
+            assert_eq!(first_price(text), None, "{text}");
+        }
     }
 
     #[test]

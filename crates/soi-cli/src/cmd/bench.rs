@@ -3,7 +3,7 @@
 //! `bench_encoder.rs`, feature `encoder`).
 //! With a file of `{"text", "label"}` lines and `--head`, it times that head of the fast tier
 //! alone (the like-for-like comparison with fastText's `predict`). The work is in
-//! `soi_score::bench`.
+//! `soi_learn::bench`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -35,7 +35,7 @@ struct ScoreArgs {
     input: PathBuf,
     /// Time only this head of the fast tier on labelled texts.
     #[arg(long)]
-    head: Option<String>,
+    head: Option<soi_score::Head>,
     /// Model folder for --head (default: models/<model of the scoring config>).
     #[arg(long)]
     model_dir: Option<PathBuf>,
@@ -50,29 +50,32 @@ struct ScoreArgs {
     json: bool,
 }
 
-pub async fn exec(a: Args, _g: &Global) -> anyhow::Result<ExitCode> {
+pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
     match a.what {
-        What::Score(a) => score(a).await,
+        What::Score(a) => score(a, g).await,
         #[cfg(feature = "encoder")]
         What::Encoder(e) => super::bench_encoder::exec(e).await,
     }
 }
 
-async fn score(a: ScoreArgs) -> anyhow::Result<ExitCode> {
+async fn score(a: ScoreArgs, g: &Global) -> anyhow::Result<ExitCode> {
     let threads = a
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let min = Duration::from_secs_f64(a.seconds.max(0.1));
+    let pipelines = g.pipelines.clone();
     let report = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
         match &a.head {
             Some(head) => {
                 let model = match &a.model_dir {
                     Some(d) => soi_score::fast::FastModel::load(d)?,
-                    None => soi_score::load_model(None)?,
+                    None => {
+                        soi_score::load_model(&soi_score::load_config(Some(&pipelines))?.model)?
+                    }
                 };
-                let texts = soi_score::eval::read_labelled(&a.input)?;
+                let texts = soi_learn::eval::read_labelled(&a.input)?;
                 Ok((
-                    soi_score::bench::bench_texts(&model, head, &texts, threads, min)?,
+                    soi_learn::bench::bench_texts(&model, *head, &texts, threads, min)?,
                     a.json,
                 ))
             }
@@ -90,9 +93,9 @@ async fn score(a: ScoreArgs) -> anyhow::Result<ExitCode> {
                             .with_context(|| format!("{}:{}", a.input.display(), i + 1))?,
                     );
                 }
-                let scorer = crate::features::encoder::load_scorer()?;
+                let scorer = crate::features::encoder::load_scorer(&pipelines)?;
                 Ok((
-                    soi_score::bench::bench_listings(scorer.as_ref(), &listings, threads, min)?,
+                    soi_learn::bench::bench_listings(scorer.as_ref(), &listings, threads, min)?,
                     a.json,
                 ))
             }

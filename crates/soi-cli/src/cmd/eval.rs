@@ -13,7 +13,7 @@ use crate::global::Global;
 pub struct Args {
     /// Head: scam, misleading_claim, review_spam, review_spam_type, deceptive_review.
     #[arg(long)]
-    head: String,
+    head: soi_score::Head,
     /// JSON Lines file, one `{"text": ..., "label": N}` per line.
     #[arg(long)]
     data: PathBuf,
@@ -37,15 +37,17 @@ pub struct Args {
 
 pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
     let quiet = g.quiet;
+    let pipelines = g.pipelines.clone();
     let report = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
         let model = match &a.model_dir {
             Some(d) => soi_score::fast::FastModel::load(d)?,
-            None => soi_score::load_model(None)?,
+            None => soi_score::load_model(&soi_score::load_config(Some(&pipelines))?.model)?,
         };
-        let data = soi_score::eval::read_labelled(&a.data)?;
+        let data = soi_learn::eval::read_labelled(&a.data)?;
         let loaded = match a.tier {
             soi_encoder::eval::Tier::Fast => None,
             _ => Some(super::train_encoder::load_encoder(
+                &pipelines,
                 a.encoder_dir.as_deref(),
                 a.heads_dir.as_deref(),
                 a.threads,
@@ -53,7 +55,7 @@ pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
         };
         let pair = loaded.as_ref().map(|(e, h)| (e, h));
         let bar = crate::progress::bar(quiet, 0, "embed");
-        let r = soi_encoder::eval::evaluate(a.tier, &model, pair, &a.head, &data, &|d, n| {
+        let r = soi_encoder::eval::evaluate(a.tier, &model, pair, a.head, &data, &|d, n| {
             bar.set_length(n as u64);
             bar.set_position(d as u64);
         })

@@ -59,7 +59,7 @@ pub struct Args {
 pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
     let store = g.connect_store().await?;
     let (store, alerts) = super::alerts::attach(g, store)?;
-    let scorer = crate::features::encoder::load_scorer()?;
+    let scorer = crate::features::encoder::load_scorer(&g.pipelines)?;
     let kafka = g
         .connect_kafka(Some(std::time::Duration::from_secs(a.idle_exit.max(1))))
         .await?;

@@ -51,7 +51,7 @@ enum Line {
 }
 
 pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
-    let scorer = crate::features::encoder::load_scorer()?;
+    let scorer = crate::features::encoder::load_scorer(&g.pipelines)?;
     if g.bus.is_some() {
         return stage(a, g, scorer).await;
     }

@@ -1,7 +1,7 @@
 //! `soi train`: trains the fast tier's heads on the shared labelled sets and writes
 //! `models/<name>/` (weights, config, model card); `--tier encoder` trains the encoder tier's
 //! heads and its cascade instead (`train_encoder.rs`, feature `encoder`). The work is in
-//! `soi_score::train` and `soi_encoder::train`.
+//! `soi_learn::train` and `soi_encoder::train`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -26,7 +26,7 @@ pub struct Args {
     pub(super) out: Option<PathBuf>,
     /// Train only these heads (repeatable); the others are left out of the written model.
     #[arg(long)]
-    pub(super) head: Vec<String>,
+    pub(super) head: Vec<soi_score::Head>,
     /// Encoder checkpoint folder for --tier encoder (default: SOI_ENCODER_DIR, else
     /// .cache/models/all-MiniLM-L6-v2 from deploy/fetch-encoder.sh).
     #[arg(long)]
@@ -40,7 +40,7 @@ pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
     let data = a
         .data
         .clone()
-        .or_else(soi_score::train::shared_data_dir)
+        .or_else(soi_learn::train::shared_data_dir)
         .context("no data folder: pass --data or set SOI_SHARED_DATA")?;
     match a.tier.as_str() {
         "fast" => fast(a, g, data).await,
@@ -57,7 +57,7 @@ pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
 
 async fn fast(a: Args, g: &Global, data: PathBuf) -> anyhow::Result<ExitCode> {
     let config = a.config.unwrap_or_else(|| g.pipelines.join("train.toml"));
-    let cfg = soi_score::train::TrainConfig::from_file(&config)?;
+    let cfg = soi_learn::train::TrainConfig::from_file(&config)?;
     let out = a
         .out
         .or_else(|| soi_score::paths::models_dir().map(|d| d.join(&cfg.name)))
@@ -66,7 +66,7 @@ async fn fast(a: Args, g: &Global, data: PathBuf) -> anyhow::Result<ExitCode> {
     let command = format!("soi train --config {}", config.display());
     let results = tokio::task::spawn_blocking(move || {
         let only = (!heads.is_empty()).then_some(heads.as_slice());
-        soi_score::train::train_and_save(&cfg, &data, &out, only, &command).map(|r| (r, out))
+        soi_learn::train::train_and_save(&cfg, &data, &out, only, &command).map(|r| (r, out))
     })
     .await??;
     let (results, out) = results;

@@ -12,6 +12,7 @@ use crate::global::Global;
 
 /// The encoder checkpoint and its heads (defaults: see the flags of `soi eval`).
 pub fn load_encoder(
+    pipelines: &Path,
     encoder_dir: Option<&Path>,
     heads_dir: Option<&Path>,
     threads: usize,
@@ -21,7 +22,7 @@ pub fn load_encoder(
         Some(d) => d.to_path_buf(),
         None => soi_score::paths::models_dir()
             .context("no models folder (set SOI_MODELS_DIR or pass --heads-dir)")?
-            .join(soi_score::load_config()?.encoder.heads),
+            .join(soi_score::load_config(Some(pipelines))?.encoder.heads),
     };
     let heads = soi_encoder::heads::Heads::load(&heads_dir)?;
     soi_encoder::second::check_pair(&enc, &heads, &heads_dir)?;
@@ -51,7 +52,7 @@ pub async fn exec(a: Args, g: &Global, data: PathBuf) -> anyhow::Result<ExitCode
     if !a.head.is_empty() {
         cfg.heads.retain(|h| a.head.contains(h));
     }
-    let fast_cfg = soi_score::train::TrainConfig::from_file(&g.pipelines.join("train.toml"))?;
+    let fast_cfg = soi_learn::train::TrainConfig::from_file(&g.pipelines.join("train.toml"))?;
     let out = a
         .out
         .clone()

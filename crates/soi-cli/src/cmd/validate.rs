@@ -28,7 +28,7 @@ pub async fn exec(_a: Args, g: &Global) -> anyhow::Result<ExitCode> {
     }
     let train = g.pipelines.join("train.toml");
     if train.is_file() {
-        if let Err(e) = soi_score::train::TrainConfig::from_file(&train) {
+        if let Err(e) = soi_learn::train::TrainConfig::from_file(&train) {
             problems.push(e.to_string());
         }
     }

@@ -1,5 +1,6 @@
 //! The scorer, with the encoder tier for the uncertain band when the feature `encoder` is on.
 
+use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::Context;
@@ -7,16 +8,16 @@ use soi_score::Scorer;
 
 /// The shipped scorer: the fast tier and, where its checkpoint is present, the encoder tier.
 #[cfg(feature = "encoder")]
-pub fn load_scorer() -> anyhow::Result<Arc<dyn Scorer>> {
+pub fn load_scorer(pipelines: &Path) -> anyhow::Result<Arc<dyn Scorer>> {
     Ok(Arc::from(
-        soi_encoder::load_scorer().context("loading the scorer")?,
+        soi_encoder::load_scorer(Some(pipelines)).context("loading the scorer")?,
     ))
 }
 
 /// The shipped scorer without the encoder tier (this soi was built without it).
 #[cfg(not(feature = "encoder"))]
-pub fn load_scorer() -> anyhow::Result<Arc<dyn Scorer>> {
-    if soi_score::load_config()
+pub fn load_scorer(pipelines: &Path) -> anyhow::Result<Arc<dyn Scorer>> {
+    if soi_score::load_config(Some(pipelines))
         .map(|c| c.encoder.enabled)
         .unwrap_or(false)
     {
@@ -26,6 +27,6 @@ pub fn load_scorer() -> anyhow::Result<Arc<dyn Scorer>> {
         );
     }
     Ok(Arc::from(
-        soi_score::load_default().context("loading the scorer")?,
+        soi_score::load_default(Some(pipelines)).context("loading the scorer")?,
     ))
 }

@@ -5,17 +5,17 @@
 //! allocation per n-gram. Saved as `weights.safetensors` (f16 table, f32 bias) plus `config.json`.
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::Path;
 
-use candle_core::{DType, Device, Tensor};
+use safetensors::tensor::TensorView;
+use safetensors::{Dtype, SafeTensors};
 use serde::{Deserialize, Serialize};
 
 use super::features::{HashConfig, Scratch, ALL, BIGRAM, CHAR, DIAC, META, NS, NS_NAMES, WORD};
-use crate::calibrate::softmax_t;
-use crate::fusion::sigmoid;
+use crate::prob::{sigmoid, softmax_t};
 use crate::tier::{HeadProbs, TextTier};
-use crate::ScoreError;
+use crate::{Head, ScoreError};
 
 /// Width of a weight row: every head's outputs fit in 8 lanes.
 pub const LANES: usize = 8;
@@ -23,7 +23,7 @@ pub const LANES: usize = 8;
 /// One head of the model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HeadSpec {
-    pub name: String,
+    pub name: Head,
     /// 1 for a binary head (one logit), else the number of classes.
     pub classes: usize,
     /// First lane of this head's logits.
@@ -136,7 +136,7 @@ impl FastModel {
         &mut self.cfg
     }
 
-    pub fn head(&self, name: &str) -> Option<&HeadSpec> {
+    pub fn head(&self, name: Head) -> Option<&HeadSpec> {
         self.cfg.heads.iter().find(|h| h.name == name)
     }
 
@@ -223,25 +223,42 @@ impl FastModel {
         }
     }
 
-    /// Calibrated probabilities of one named head for a text.
-    pub fn predict_head(&self, head: &str, text: &str) -> Result<Vec<f64>, ScoreError> {
+    /// Calibrated probabilities of one head for a text; an error when the model lacks it.
+    pub fn predict_head(&self, head: Head, text: &str) -> Result<Vec<f64>, ScoreError> {
         let h = self
             .head(head)
             .ok_or_else(|| ScoreError::UnknownHead(head.to_string()))?;
         Ok(self.head_probs_for(h, text))
     }
 
-    /// Saves `config.json` and `weights.safetensors` into `dir`.
+    /// Saves `config.json` and `weights.safetensors` into `dir` (the table as f16, the bias as
+    /// f32).
     pub fn save(&self, dir: &Path) -> Result<(), ScoreError> {
         std::fs::create_dir_all(dir).map_err(|e| ScoreError::io(dir, e))?;
+        let st = dir.join("weights.safetensors");
+        let bad = |e: safetensors::SafeTensorError| ScoreError::Model {
+            path: st.display().to_string(),
+            why: e.to_string(),
+        };
         let n = self.cfg.hashing.buckets();
-        let w =
-            Tensor::from_slice(&self.weights, (n, LANES), &Device::Cpu)?.to_dtype(DType::F16)?;
-        let b = Tensor::from_slice(&self.bias, LANES, &Device::Cpu)?;
-        let mut map = HashMap::new();
-        map.insert("weights".to_string(), w);
-        map.insert("bias".to_string(), b);
-        candle_core::safetensors::save(&map, dir.join("weights.safetensors"))?;
+        let w: Vec<u8> = self
+            .weights
+            .iter()
+            .flat_map(|&v| half::f16::from_f32(v).to_le_bytes())
+            .collect();
+        let b: Vec<u8> = self.bias.iter().flat_map(|v| v.to_le_bytes()).collect();
+        let tensors = [
+            (
+                "weights",
+                TensorView::new(Dtype::F16, vec![n, LANES], &w).map_err(bad)?,
+            ),
+            (
+                "bias",
+                TensorView::new(Dtype::F32, vec![LANES], &b).map_err(bad)?,
+            ),
+        ];
+        let bytes = safetensors::serialize(tensors, None).map_err(bad)?;
+        std::fs::write(&st, bytes).map_err(|e| ScoreError::io(&st, e))?;
         let json = serde_json::to_string_pretty(&self.cfg)?;
         let p = dir.join("config.json");
         std::fs::write(&p, json + "\n").map_err(|e| ScoreError::io(&p, e))?;
@@ -260,17 +277,17 @@ impl FastModel {
         if cfg.format != 1 {
             return Err(bad(format!("unsupported model format {}", cfg.format)));
         }
-        let tensors =
-            candle_core::safetensors::load(dir.join("weights.safetensors"), &Device::Cpu)?;
-        let w = tensors
-            .get("weights")
-            .ok_or_else(|| bad("no `weights` tensor".into()))?;
-        let b = tensors
-            .get("bias")
-            .ok_or_else(|| bad("no `bias` tensor".into()))?;
-        let weights: Vec<f32> = w.to_dtype(DType::F32)?.flatten_all()?.to_vec1()?;
-        let bias_v: Vec<f32> = b.to_dtype(DType::F32)?.to_vec1()?;
-        let bias: [f32; LANES] = bias_v
+        let st = dir.join("weights.safetensors");
+        let bytes = std::fs::read(&st).map_err(|e| ScoreError::io(&st, e))?;
+        let tensors = SafeTensors::deserialize(&bytes).map_err(|e| bad(e.to_string()))?;
+        let read = |name: &str| -> Result<Vec<f32>, ScoreError> {
+            let t = tensors
+                .tensor(name)
+                .map_err(|_| bad(format!("no `{name}` tensor")))?;
+            floats(&t).ok_or_else(|| bad(format!("`{name}` is {:?}, not f16 or f32", t.dtype())))
+        };
+        let weights = read("weights")?;
+        let bias: [f32; LANES] = read("bias")?
             .try_into()
             .map_err(|v: Vec<f32>| bad(format!("bias has {} values, expected {LANES}", v.len())))?;
         for h in &cfg.heads {
@@ -346,25 +363,41 @@ impl TextTier for FastModel {
         let mut out = HeadProbs::default();
         for h in &self.cfg.heads {
             let p = self.head_probs(h, &z);
-            match h.name.as_str() {
-                "scam" => out.scam = p.first().copied(),
-                "misleading_claim" => out.misleading_claim = p.first().copied(),
-                "review_spam" => out.review_spam = p.first().copied(),
-                "deceptive_review" => out.deceptive_review = p.first().copied(),
-                "review_spam_type" if p.len() == 4 => {
-                    out.review_spam_type = Some([p[0], p[1], p[2], p[3]])
+            match h.name {
+                Head::ReviewSpamType => {
+                    if let [a, b, c, d] = p[..] {
+                        out.review_spam_type = Some([a, b, c, d]);
+                    }
                 }
-                _ => {}
+                binary => out.set(binary, p.first().copied()),
             }
         }
         out
     }
 
-    fn threshold(&self, head: &str) -> Option<f64> {
+    fn threshold(&self, head: Head) -> Option<f64> {
         self.head(head).map(|h| h.threshold)
     }
 
-    fn top_span(&self, head: &str, text: &str) -> Option<(usize, usize)> {
+    fn top_span(&self, head: Head, text: &str) -> Option<(usize, usize)> {
         self.strongest_phrase(self.head(head)?, text)
+    }
+}
+
+/// The values of an f16 or f32 tensor (little-endian, as safetensors stores them) as f32.
+fn floats(t: &TensorView<'_>) -> Option<Vec<f32>> {
+    let d = t.data();
+    match t.dtype() {
+        Dtype::F16 => Some(
+            d.chunks_exact(2)
+                .map(|c| half::f16::from_le_bytes([c[0], c[1]]).to_f32())
+                .collect(),
+        ),
+        Dtype::F32 => Some(
+            d.chunks_exact(4)
+                .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+                .collect(),
+        ),
+        _ => None,
     }
 }

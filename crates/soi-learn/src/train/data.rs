@@ -11,7 +11,8 @@ use std::path::{Path, PathBuf};
 
 use super::csv::parse;
 use super::rng::SplitMix;
-use crate::ScoreError;
+use crate::LearnError;
+use soi_score::Head;
 
 /// One labelled text.
 #[derive(Debug, Clone, PartialEq)]
@@ -34,16 +35,16 @@ pub fn shared_data_dir() -> Option<PathBuf> {
     if let Ok(d) = std::env::var("SOI_SHARED_DATA") {
         return Some(PathBuf::from(d));
     }
-    crate::paths::repo_root().map(|r| r.join("..").join("shared").join("data"))
+    soi_score::paths::repo_root().map(|r| r.join("..").join("shared").join("data"))
 }
 
-fn read(dir: &Path, rel: &str) -> Result<String, ScoreError> {
+fn read(dir: &Path, rel: &str) -> Result<String, LearnError> {
     let p = dir.join(rel);
-    std::fs::read_to_string(&p).map_err(|e| ScoreError::io(&p, e))
+    std::fs::read_to_string(&p).map_err(|e| LearnError::io(&p, e))
 }
 
-fn bad(rel: &str, why: impl Into<String>) -> ScoreError {
-    ScoreError::Data {
+fn bad(rel: &str, why: impl Into<String>) -> LearnError {
+    LearnError::Data {
         path: rel.to_string(),
         why: why.into(),
     }
@@ -54,7 +55,7 @@ fn table(
     dir: &Path,
     rel: &str,
     delim: char,
-) -> Result<(Vec<String>, Vec<Vec<String>>), ScoreError> {
+) -> Result<(Vec<String>, Vec<Vec<String>>), LearnError> {
     let text = read(dir, rel)?;
     let mut rows = if delim == '\t' {
         text.trim_start_matches('\u{feff}')
@@ -71,7 +72,7 @@ fn table(
     Ok((header, rows))
 }
 
-fn col(header: &[String], rel: &str, name: &str) -> Result<usize, ScoreError> {
+fn col(header: &[String], rel: &str, name: &str) -> Result<usize, LearnError> {
     header
         .iter()
         .position(|h| h.trim() == name)
@@ -84,7 +85,7 @@ fn examples(
     delim: char,
     text_col: &str,
     label: impl Fn(&[String], &[String]) -> Option<usize>,
-) -> Result<Vec<Example>, ScoreError> {
+) -> Result<Vec<Example>, LearnError> {
     let (header, rows) = table(dir, rel, delim)?;
     let t = col(&header, rel, text_col)?;
     let mut seen = HashSet::new();
@@ -129,10 +130,10 @@ pub fn stratified(v: Vec<Example>, frac: f64, seed: u64) -> (Vec<Example>, Vec<E
 }
 
 /// The train / held-out split of a head.
-pub fn load_head(head: &str, dir: &Path, dev_frac: f64, seed: u64) -> Result<Split, ScoreError> {
+pub fn load_head(head: Head, dir: &Path, dev_frac: f64, seed: u64) -> Result<Split, LearnError> {
     let binary = |s: Option<&str>, pos: &str| s.map(|v| usize::from(v == pos));
     match head {
-        "scam" => {
+        Head::Scam => {
             let vi = examples(
                 dir,
                 "vi_smishing_ie403/train.csv",
@@ -157,7 +158,7 @@ pub fn load_head(head: &str, dir: &Path, dev_frac: f64, seed: u64) -> Result<Spl
                 datasets: vec!["vi_smishing_ie403".into(), "sms_spam_collection_uci".into()],
             })
         }
-        "misleading_claim" => {
+        Head::MisleadingClaim => {
             let v = examples(
                 dir,
                 "ec_darkpattern_yada/train.tsv",
@@ -172,8 +173,8 @@ pub fn load_head(head: &str, dir: &Path, dev_frac: f64, seed: u64) -> Result<Spl
                 datasets: vec!["ec_darkpattern_yada".into()],
             })
         }
-        "review_spam" | "review_spam_type" => {
-            let col = if head == "review_spam" {
+        Head::ReviewSpam | Head::ReviewSpamType => {
+            let col = if head == Head::ReviewSpam {
                 "Label"
             } else {
                 "SpamLabel"
@@ -187,7 +188,7 @@ pub fn load_head(head: &str, dir: &Path, dev_frac: f64, seed: u64) -> Result<Spl
                 datasets: vec!["vispamreviews".into()],
             })
         }
-        "deceptive_review" => {
+        Head::DeceptiveReview => {
             let lab = |h: &[String], r: &[String]| binary(field(h, r, "deceptive"), "deceptive");
             let all = examples(dir, "op_spam_v1.4/train.csv", ',', "text", |h, r| {
                 let fold: usize = field(h, r, "fold")?.parse().ok()?;
@@ -209,6 +210,5 @@ pub fn load_head(head: &str, dir: &Path, dev_frac: f64, seed: u64) -> Result<Spl
                 datasets: vec!["op_spam_v1.4".into()],
             })
         }
-        other => Err(ScoreError::UnknownHead(other.to_string())),
     }
 }

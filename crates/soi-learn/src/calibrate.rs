@@ -1,7 +1,7 @@
 //! Calibration on held-back data: Platt scaling for binary heads (`p = sigmoid(a*z + b)`),
 //! temperature scaling for multi-class heads, and the decision threshold that maximises macro-F1.
 
-use crate::fusion::sigmoid;
+use soi_score::prob::{sigmoid, softmax_t};
 
 /// Fits Platt's `(a, b)` on logits `z` and 0/1 labels by damped Newton steps with a backtracking
 /// line search on the log loss, using Platt's smoothed targets (so separable data stays finite).
@@ -66,14 +66,6 @@ pub fn platt(z: &[f64], y: &[usize]) -> (f64, f64) {
     } else {
         (1.0, 0.0)
     }
-}
-
-/// Softmax of `z / t`.
-pub fn softmax_t(z: &[f64], t: f64) -> Vec<f64> {
-    let m = z.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let e: Vec<f64> = z.iter().map(|v| ((v - m) / t).exp()).collect();
-    let s: f64 = e.iter().sum();
-    e.iter().map(|v| v / s).collect()
 }
 
 /// The temperature (searched on a log grid) minimising the log loss of multi-class logits.

@@ -4,8 +4,10 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
+use soi_score::Head;
+
 use super::{HeadResult, TrainConfig};
-use crate::ScoreError;
+use crate::LearnError;
 
 /// Licence and use note of each training set (from its SOURCE.md).
 fn licence(set: &str) -> &'static str {
@@ -20,20 +22,19 @@ fn licence(set: &str) -> &'static str {
     }
 }
 
-fn baseline(head: &str) -> &'static str {
+fn baseline(head: Head) -> &'static str {
     match head {
-        "review_spam" => {
+        Head::ReviewSpam => {
             "ViSpamReviews test macro-F1: PhoBERT 86.89, BERT4News 81.20, TextCNN 77.04"
         }
-        "review_spam_type" => {
+        Head::ReviewSpamType => {
             "ViSpamReviews test macro-F1 (4-class): PhoBERT 72.17, TextCNN 64.14, BERT4News 62.62"
         }
-        "misleading_claim" => {
+        Head::MisleadingClaim => {
             "Yada et al. F1: RoBERTa-large 0.975, BERT-base 0.971, BoW logistic regression 0.960"
         }
-        "deceptive_review" => "Ott et al. 2011: about 0.90 accuracy (5-fold CV, positive half)",
-        "scam" => "peers on this machine: TF-IDF + logistic regression and fastText",
-        _ => "",
+        Head::DeceptiveReview => "Ott et al. 2011: about 0.90 accuracy (5-fold CV, positive half)",
+        Head::Scam => "peers on this machine: TF-IDF + logistic regression and fastText",
     }
 }
 
@@ -42,7 +43,7 @@ pub fn write(
     cfg: &TrainConfig,
     results: &[HeadResult],
     command: &str,
-) -> Result<(), ScoreError> {
+) -> Result<(), LearnError> {
     let mut s = String::new();
     let h = &cfg.hashing;
     let _ = writeln!(s, "# Model card: {}\n", cfg.name);
@@ -90,7 +91,7 @@ pub fn write(
             s,
             "| `{}` | {} | {} | {:.4} | {:.4} | {:.4} | {:.4} | {:.4} | {:.4} | {:.4} | {:.2} | {} | {} |",
             r.spec.name, r.n_train, m.n, m.accuracy, m.macro_f1, m.f1_pos, m.precision_pos,
-            m.recall_pos, m.pr_auc, m.ece, r.spec.threshold, r.best_epoch, baseline(&r.spec.name)
+            m.recall_pos, m.pr_auc, m.ece, r.spec.threshold, r.best_epoch, baseline(r.spec.name)
         );
     }
     let _ = writeln!(
@@ -119,7 +120,7 @@ pub fn write(
          soi eval --head review_spam --data FILE.jsonl        # one JSON object of metrics\n\
          soi bench score --input LISTINGS.jsonl               # listings/s per thread and total, peak memory\n\
          soi bench score --input TEXTS.jsonl --head review_spam --threads 1\n\
-         bash crates/soi-score/benches/fasttext_compare.sh    # side by side with fastText\n```\n"
+         bash crates/soi-learn/benches/fasttext_compare.sh    # side by side with fastText\n```\n"
     );
     let _ = writeln!(
         s,
@@ -131,5 +132,5 @@ pub fn write(
         h.bits
     );
     let p = dir.join("README.md");
-    std::fs::write(&p, s).map_err(|e| ScoreError::io(&p, e))
+    std::fs::write(&p, s).map_err(|e| LearnError::io(&p, e))
 }

@@ -8,12 +8,13 @@ use serde::Deserialize;
 
 use super::data::Example;
 use super::rng::SplitMix;
-use crate::calibrate::{best_threshold, platt, softmax_t, temperature};
-use crate::fast::features::{NS, NS_NAMES};
-use crate::fast::{HashConfig, Scratch};
-use crate::fusion::sigmoid;
+use soi_score::fast::features::{NS, NS_NAMES};
+use soi_score::fast::{HashConfig, Scratch};
+use soi_score::prob::{sigmoid, softmax_t};
+
+use crate::calibrate::{best_threshold, platt, temperature};
 use crate::metrics::macro_f1;
-use crate::ScoreError;
+use crate::LearnError;
 
 /// Hyper-parameters of one head (`[heads.NAME]` in `pipelines/train.toml`).
 #[derive(Debug, Clone, Deserialize)]
@@ -43,7 +44,7 @@ pub struct HeadParams {
 }
 
 impl HeadParams {
-    fn mask(&self) -> Result<[bool; NS], ScoreError> {
+    fn mask(&self) -> Result<[bool; NS], LearnError> {
         let Some(f) = &self.features else {
             return Ok([true; NS]);
         };
@@ -52,7 +53,7 @@ impl HeadParams {
             let i = NS_NAMES
                 .iter()
                 .position(|n| n == name)
-                .ok_or_else(|| ScoreError::Train(format!("unknown feature namespace `{name}`")))?;
+                .ok_or_else(|| LearnError::Train(format!("unknown feature namespace `{name}`")))?;
             m[i] = true;
         }
         Ok(m)
@@ -169,7 +170,7 @@ fn fit(
     epochs: usize,
     seed: u64,
     mut after_epoch: impl FnMut(usize, Vec<f32>, Vec<f32>),
-) -> Result<(), ScoreError> {
+) -> Result<(), LearnError> {
     let dev = Device::Cpu;
     let w = Var::zeros((buckets, lanes), DType::F32, &dev)?;
     let b = Var::zeros(lanes, DType::F32, &dev)?;
@@ -245,11 +246,11 @@ pub fn train_head(
     classes: usize,
     p: &HeadParams,
     seed: u64,
-) -> Result<TrainedHead, ScoreError> {
+) -> Result<TrainedHead, LearnError> {
     let lanes = if classes <= 2 { 1 } else { classes };
     let buckets = hash.buckets();
     if train.is_empty() || dev.is_empty() {
-        return Err(ScoreError::Train("empty train or held-out set".into()));
+        return Err(LearnError::Train("empty train or held-out set".into()));
     }
     let mask = p.mask()?;
     let tf = featurise(hash, train, p.max_features, mask);
@@ -282,7 +283,7 @@ pub fn train_head(
         },
     )?;
     let Some((_, best_epoch, mut weights, mut bias)) = best else {
-        return Err(ScoreError::Train("no epochs".into()));
+        return Err(LearnError::Train("no epochs".into()));
     };
     let z = logits(&df, &weights, &bias, lanes);
     let mut class_bias = Vec::new();

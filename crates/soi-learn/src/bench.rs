@@ -7,8 +7,10 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 use soi_model::Listing;
 
-use crate::fast::FastModel;
-use crate::{ScoreError, Scorer};
+use soi_score::fast::FastModel;
+use soi_score::{Head, ScoreError, Scorer};
+
+use crate::LearnError;
 
 /// What a benchmark run measured.
 #[derive(Debug, Clone, Serialize)]
@@ -44,11 +46,11 @@ pub fn peak_rss_mib() -> f64 {
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
-fn pool(threads: usize) -> Result<rayon::ThreadPool, ScoreError> {
+fn pool(threads: usize) -> Result<rayon::ThreadPool, LearnError> {
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
-        .map_err(|e| ScoreError::Train(format!("thread pool: {e}")))
+        .map_err(|e| LearnError::Train(format!("thread pool: {e}")))
 }
 
 /// Runs `work` (which handles `n` items) in a pool until `min` has passed; items per second.
@@ -57,7 +59,7 @@ fn rate(
     min: Duration,
     n: usize,
     work: &(dyn Fn() + Sync),
-) -> Result<f64, ScoreError> {
+) -> Result<f64, LearnError> {
     let p = pool(threads)?;
     p.install(work); // warm-up
     let t0 = Instant::now();
@@ -75,7 +77,7 @@ pub fn bench_listings(
     listings: &[Listing],
     threads: usize,
     min: Duration,
-) -> Result<BenchReport, ScoreError> {
+) -> Result<BenchReport, LearnError> {
     let work = || {
         let v = scorer.score(listings);
         std::hint::black_box(v);
@@ -99,11 +101,11 @@ pub fn bench_listings(
 /// `predict`), with its F1 when labels are given.
 pub fn bench_texts(
     model: &FastModel,
-    head: &str,
+    head: Head,
     texts: &[(String, usize)],
     threads: usize,
     min: Duration,
-) -> Result<BenchReport, ScoreError> {
+) -> Result<BenchReport, LearnError> {
     use rayon::prelude::*;
     let spec = model
         .head(head)

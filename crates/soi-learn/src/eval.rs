@@ -4,9 +4,11 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::fast::FastModel;
+use soi_score::fast::FastModel;
+use soi_score::{Head, ScoreError};
+
 use crate::metrics::{binary, multiclass, EvalReport};
-use crate::ScoreError;
+use crate::LearnError;
 
 #[derive(Deserialize)]
 struct Line {
@@ -27,14 +29,14 @@ fn label_of(v: &serde_json::Value) -> Option<usize> {
 }
 
 /// Reads the labelled lines of `path`.
-pub fn read_labelled(path: &Path) -> Result<Vec<(String, usize)>, ScoreError> {
-    let text = std::fs::read_to_string(path).map_err(|e| ScoreError::io(path, e))?;
+pub fn read_labelled(path: &Path) -> Result<Vec<(String, usize)>, LearnError> {
+    let text = std::fs::read_to_string(path).map_err(|e| LearnError::io(path, e))?;
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
         }
-        let bad = |why: String| ScoreError::Data {
+        let bad = |why: String| LearnError::Data {
             path: format!("{}:{}", path.display(), i + 1),
             why,
         };
@@ -49,9 +51,9 @@ pub fn read_labelled(path: &Path) -> Result<Vec<(String, usize)>, ScoreError> {
 /// Evaluates `head` of `model` on labelled texts.
 pub fn evaluate(
     model: &FastModel,
-    head: &str,
+    head: Head,
     data: &[(String, usize)],
-) -> Result<EvalReport, ScoreError> {
+) -> Result<EvalReport, LearnError> {
     use rayon::prelude::*;
     let spec = model
         .head(head)
@@ -63,13 +65,13 @@ pub fn evaluate(
     let gold: Vec<usize> = data.iter().map(|d| d.1).collect();
     Ok(if spec.classes <= 2 {
         let p: Vec<f64> = probs.iter().map(|v| v[0]).collect();
-        binary(head, &p, &gold, spec.threshold)
+        binary(head.as_str(), &p, &gold, spec.threshold)
     } else {
-        multiclass(head, &probs, &gold)
+        multiclass(head.as_str(), &probs, &gold)
     })
 }
 
 /// Evaluates `head` on the JSON Lines file at `path`.
-pub fn evaluate_file(model: &FastModel, head: &str, path: &Path) -> Result<EvalReport, ScoreError> {
+pub fn evaluate_file(model: &FastModel, head: Head, path: &Path) -> Result<EvalReport, LearnError> {
     evaluate(model, head, &read_labelled(path)?)
 }

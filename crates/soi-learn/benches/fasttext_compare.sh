@@ -7,7 +7,7 @@
 # texts per second on ONE thread: fastText's `predict` on the whole list, soi's head over the same
 # texts (`soi bench score --head review_spam --threads 1`).
 #
-#   bash crates/soi-score/benches/fasttext_compare.sh
+#   bash crates/soi-learn/benches/fasttext_compare.sh
 #
 # Needs the shared data (SOI_SHARED_DATA, default ../shared/data) and the `soi` binary (built
 # here with cargo if absent).

@@ -12,9 +12,11 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::fast::{FastConfig, FastModel, HashConfig, HeadSpec, LANES};
+use soi_score::fast::{FastConfig, FastModel, HashConfig, HeadSpec, LANES};
+use soi_score::Head;
+
 use crate::metrics::{binary, multiclass, EvalReport};
-use crate::ScoreError;
+use crate::LearnError;
 pub use data::{load_head, shared_data_dir, Example, Split};
 pub use trainer::{train_head, HeadParams};
 
@@ -26,26 +28,27 @@ pub struct TrainConfig {
     /// Share of a set held out for calibration when it has no dev split.
     pub dev_fraction: f64,
     pub hashing: HashConfig,
-    pub heads: BTreeMap<String, HeadParams>,
+    pub heads: BTreeMap<Head, HeadParams>,
 }
 
 impl TrainConfig {
-    pub fn from_file(path: &Path) -> Result<TrainConfig, ScoreError> {
-        let text = std::fs::read_to_string(path).map_err(|e| ScoreError::io(path, e))?;
-        toml::from_str(&text).map_err(|e| ScoreError::Config {
+    pub fn from_file(path: &Path) -> Result<TrainConfig, LearnError> {
+        let text = std::fs::read_to_string(path).map_err(|e| LearnError::io(path, e))?;
+        toml::from_str(&text).map_err(|e| LearnError::Config {
             path: path.display().to_string(),
             why: e.to_string(),
         })
     }
 }
 
-/// Lane layout of the heads: (name, classes, first lane).
-pub const HEADS: [(&str, usize, usize); 5] = [
-    ("scam", 2, 0),
-    ("misleading_claim", 2, 1),
-    ("review_spam", 2, 2),
-    ("review_spam_type", 4, 3),
-    ("deceptive_review", 2, 7),
+/// Lane layout of the heads in the fast model: (head, first lane). A binary head has one lane,
+/// a multi-class head one per class ([`Head::classes`]).
+pub const HEADS: [(Head, usize); 5] = [
+    (Head::Scam, 0),
+    (Head::MisleadingClaim, 1),
+    (Head::ReviewSpam, 2),
+    (Head::ReviewSpamType, 3),
+    (Head::DeceptiveReview, 7),
 ];
 
 /// What training reports per head.
@@ -61,23 +64,24 @@ pub struct HeadResult {
 pub fn train_all(
     cfg: &TrainConfig,
     data_dir: &Path,
-    only: Option<&[String]>,
-) -> Result<(FastModel, Vec<HeadResult>), ScoreError> {
+    only: Option<&[Head]>,
+) -> Result<(FastModel, Vec<HeadResult>), LearnError> {
     let buckets = cfg.hashing.buckets();
     let mut weights = vec![0f32; buckets * LANES];
     let mut bias = [0f32; LANES];
     let mut results = Vec::new();
-    for (i, &(name, classes, offset)) in HEADS.iter().enumerate() {
-        if only.is_some_and(|o| !o.iter().any(|h| h == name)) {
+    for (i, &(name, offset)) in HEADS.iter().enumerate() {
+        let classes = name.classes();
+        if only.is_some_and(|o| !o.contains(&name)) {
             continue;
         }
-        let Some(params) = cfg.heads.get(name) else {
-            tracing::warn!(head = name, "no training parameters; head skipped");
+        let Some(params) = cfg.heads.get(&name) else {
+            tracing::warn!(head = %name, "no training parameters; head skipped");
             continue;
         };
         let split = load_head(name, data_dir, cfg.dev_fraction, cfg.seed ^ i as u64)?;
         tracing::info!(
-            head = name,
+            head = %name,
             train = split.train.len(),
             dev = split.dev.len(),
             "training"
@@ -99,11 +103,11 @@ pub fn train_all(
         let gold: Vec<usize> = split.dev.iter().map(|e| e.label).collect();
         let report = if t.lanes == 1 {
             let p: Vec<f64> = t.dev_probs.iter().map(|v| v[0]).collect();
-            binary(name, &p, &gold, t.threshold)
+            binary(name.as_str(), &p, &gold, t.threshold)
         } else {
-            multiclass(name, &t.dev_probs, &gold)
+            multiclass(name.as_str(), &t.dev_probs, &gold)
         };
-        tracing::info!(head = name, ?report, "held-out metrics");
+        tracing::info!(head = %name, ?report, "held-out metrics");
         let mut dev_metrics = BTreeMap::new();
         dev_metrics.insert("accuracy".into(), report.accuracy);
         dev_metrics.insert("macro_f1".into(), report.macro_f1);
@@ -112,7 +116,7 @@ pub fn train_all(
         dev_metrics.insert("ece".into(), report.ece);
         dev_metrics.insert("n".into(), report.n as f64);
         let spec = HeadSpec {
-            name: name.to_string(),
+            name,
             classes,
             offset,
             calib_a: t.calib_a,
@@ -145,9 +149,9 @@ pub fn train_and_save(
     cfg: &TrainConfig,
     data_dir: &Path,
     out_dir: &Path,
-    only: Option<&[String]>,
+    only: Option<&[Head]>,
     command: &str,
-) -> Result<Vec<HeadResult>, ScoreError> {
+) -> Result<Vec<HeadResult>, LearnError> {
     let (model, results) = train_all(cfg, data_dir, only)?;
     model.save(out_dir)?;
     card::write(out_dir, cfg, &results, command)?;
