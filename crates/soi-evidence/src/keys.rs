@@ -89,6 +89,11 @@ pub fn public_pem(key: &VerifyingKey) -> String {
     key.to_public_key_pem(LineEnding::LF).unwrap_or_default()
 }
 
+/// The public key's 32 bytes, hex (what manifests name their signer by).
+pub fn public_hex(key: &VerifyingKey) -> String {
+    hex::encode(key.as_bytes())
+}
+
 /// A public key from SPKI PEM (what [`public_pem`] writes).
 pub fn parse_public_pem(pem: &str, origin: &str) -> Result<VerifyingKey, KeyError> {
     VerifyingKey::from_public_key_pem(pem).map_err(|e| KeyError::Invalid {

@@ -53,7 +53,7 @@ impl Sealer {
             format: FORMAT.into(),
             batch: id.clone(),
             sealed_at: Utc::now(),
-            public_key: hex::encode(self.key.verifying_key().as_bytes()),
+            public_key: crate::keys::public_hex(&self.key.verifying_key()),
             captures: rest
                 .iter()
                 .enumerate()
