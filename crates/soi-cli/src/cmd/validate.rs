@@ -1,6 +1,7 @@
 //! `soi validate`: checks every file in the pipelines folder and names the file, line and
 //! problem of each mistake: marketplace configs (their meaning, not only their syntax), the alert
-//! rules, the scoring policy and the training configs of both classifier tiers.
+//! rules, the scoring policy, the training configs of both classifier tiers and the evidence
+//! settings (`evidence.toml`, when present).
 
 use std::process::ExitCode;
 
@@ -37,6 +38,9 @@ pub async fn exec(_a: Args, g: &Global) -> anyhow::Result<ExitCode> {
         if let Err(e) = soi_encoder::train::EncoderTrainConfig::from_file(&enc) {
             problems.push(e.to_string());
         }
+    }
+    if let Err(e) = soi_evidence::EvidenceConfig::load(&g.pipelines) {
+        problems.push(e.to_string());
     }
     if problems.is_empty() {
         println!("{}: all pipeline files are valid", g.pipelines.display());
