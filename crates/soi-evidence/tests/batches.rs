@@ -183,8 +183,11 @@ async fn tsa_down_then_up_signs_now_timestamps_later_and_openssl_accepts_both() 
     assert!(!refused.status.success());
 }
 
-/// An install with one timestamped batch of two captures.
-async fn sealed() -> Install {
+/// An install with one timestamped batch of two captures; `None` without openssl.
+async fn sealed() -> Option<Install> {
+    if !have_openssl() {
+        return None;
+    }
     let port = free_port();
     let i = install(port, 60);
     let pki = Pki {
@@ -197,7 +200,13 @@ async fn sealed() -> Install {
     let said = ev.finish().await;
     assert!(said.contains("1 batch(es) timestamped"), "{said}");
     assert!(i.verify().ok());
-    i
+    Some(i)
+}
+
+fn replace_in(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{from} not in {}", path.display());
+    std::fs::write(path, text.replace(from, to)).unwrap();
 }
 
 fn flip_last_byte(path: &Path) {
@@ -213,10 +222,9 @@ fn batch() -> Subject {
 
 #[tokio::test]
 async fn a_tampered_body_is_named_by_its_capture() {
-    if !have_openssl() {
+    let Some(i) = sealed().await else {
         return;
-    }
-    let i = sealed().await;
+    };
     let sha = soi_crawl::evidence::sha256_hex(b"<html><title>listing 2</title></html>");
     let path = i.evidence().join("bodies").join(&sha[..2]).join(&sha);
     std::fs::write(&path, b"<html><title>listing 2 (edited)</title></html>").unwrap();
@@ -230,13 +238,14 @@ async fn a_tampered_body_is_named_by_its_capture() {
 
 #[tokio::test]
 async fn a_tampered_manifest_fails_its_signature_and_its_timestamp() {
-    if !have_openssl() {
+    let Some(i) = sealed().await else {
         return;
-    }
-    let i = sealed().await;
-    let path = i.batches().manifest_path("000001");
-    let text = std::fs::read_to_string(&path).unwrap();
-    std::fs::write(&path, text.replace("listing/2", "listing/9")).unwrap();
+    };
+    replace_in(
+        &i.batches().manifest_path("000001"),
+        "listing/2",
+        "listing/9",
+    );
     let r = i.verify();
     let c = checks(&r);
     assert!(c.contains(&(batch(), Check::Signature)), "{c:?}");
@@ -251,20 +260,18 @@ async fn a_tampered_manifest_fails_its_signature_and_its_timestamp() {
 
 #[tokio::test]
 async fn a_tampered_signature_fails_only_the_signature() {
-    if !have_openssl() {
+    let Some(i) = sealed().await else {
         return;
-    }
-    let i = sealed().await;
+    };
     flip_last_byte(&i.batches().signature_path("000001"));
     assert_eq!(checks(&i.verify()), [(batch(), Check::Signature)]);
 }
 
 #[tokio::test]
 async fn a_tampered_timestamp_fails_only_the_timestamp() {
-    if !have_openssl() {
+    let Some(i) = sealed().await else {
         return;
-    }
-    let i = sealed().await;
+    };
     // The token ends with the TSA's signature value: change its last byte.
     flip_last_byte(&i.batches().token_path("000001"));
     let r = i.verify();
@@ -278,13 +285,14 @@ async fn a_tampered_timestamp_fails_only_the_timestamp() {
 
 #[tokio::test]
 async fn an_edited_evidence_log_is_named_by_its_record() {
-    if !have_openssl() {
+    let Some(i) = sealed().await else {
         return;
-    }
-    let i = sealed().await;
-    let log = i.evidence().join("records.jsonl");
-    let text = std::fs::read_to_string(&log).unwrap();
-    std::fs::write(&log, text.replace("listing/1", "listing/7")).unwrap();
+    };
+    replace_in(
+        &i.evidence().join("records.jsonl"),
+        "listing/1",
+        "listing/7",
+    );
     let c = checks(&i.verify());
     assert_eq!(c.len(), 1, "{c:?}");
     assert!(
@@ -341,10 +349,9 @@ async fn without_a_key_the_crawl_still_captures_and_says_it_did_not_sign() {
 
 #[tokio::test]
 async fn a_token_from_a_tsa_outside_the_pinned_ca_fails_the_timestamp() {
-    if !have_openssl() {
+    let Some(i) = sealed().await else {
         return;
-    }
-    let i = sealed().await;
+    };
     let other = tempfile::tempdir().unwrap();
     let stranger = make_pki(other.path());
     let key = keys::require(&i.home).unwrap().verifying_key();
