@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Tools the alert and report tests call as independent checkers:
 #  - Python's `stix2` package (OASIS), which validates every STIX 2.1 bundle the tests produce;
-#  - Debian's `chromium`, which renders report HTML headless for a screenshot check.
+#  - Debian's `chromium`, which renders report HTML headless for a screenshot check;
+#  - the `openssl` command, the loopback RFC 3161 TSA of the evidence tests (`openssl ts -reply`)
+#    and the recipient's checks (`openssl ts -verify`, `openssl pkeyutl -verify`).
 # Idempotent: installs only what is missing. Run as root (apt-get) or with sudo.
 set -euo pipefail
 SUDO=""
@@ -12,6 +14,11 @@ if ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null;
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium
 fi
+if ! command -v openssl >/dev/null; then
+  echo "== installing openssl (apt)"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq openssl
+fi
 if ! command -v python3 >/dev/null; then
   echo "== installing python3 (apt)"
   $SUDO apt-get update -qq
@@ -21,4 +28,4 @@ if ! python3 -c 'import stix2' 2>/dev/null; then
   echo "== installing stix2 (pip)"
   python3 -m pip install --quiet stix2 || python3 -m pip install --quiet --break-system-packages stix2
 fi
-echo "test tools ready: $(command -v chromium || command -v chromium-browser), python3 stix2 $(python3 -c 'import stix2; print(stix2.__version__)')"
+echo "test tools ready: $(command -v chromium || command -v chromium-browser), $(openssl version), python3 stix2 $(python3 -c 'import stix2; print(stix2.__version__)')"

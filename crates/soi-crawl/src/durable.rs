@@ -8,7 +8,7 @@ use std::io::{self, Write};
 use std::path::Path;
 
 /// Creates `dir` and its missing parents, each 0700 on Unix.
-pub(crate) fn private_dirs(dir: &Path) -> io::Result<()> {
+pub fn private_dirs(dir: &Path) -> io::Result<()> {
     let mut b = fs::DirBuilder::new();
     b.recursive(true);
     #[cfg(unix)]
@@ -17,7 +17,7 @@ pub(crate) fn private_dirs(dir: &Path) -> io::Result<()> {
 }
 
 /// `o`, creating files 0600 on Unix.
-pub(crate) fn private_file(o: &mut OpenOptions) -> &mut OpenOptions {
+pub fn private_file(o: &mut OpenOptions) -> &mut OpenOptions {
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(o, 0o600);
     o
@@ -25,7 +25,7 @@ pub(crate) fn private_file(o: &mut OpenOptions) -> &mut OpenOptions {
 
 /// Writes `body` to `path`: a temporary file beside it, fsynced, renamed into place, then the
 /// folder fsynced so the rename itself is on disk. Errors carry no path: callers name it.
-pub(crate) fn write(path: &Path, body: &[u8]) -> io::Result<()> {
+pub fn write(path: &Path, body: &[u8]) -> io::Result<()> {
     let parent = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),

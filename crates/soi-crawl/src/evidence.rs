@@ -13,11 +13,14 @@
 //! hold personal data (seller names, phone numbers), so files are created 0600 and folders 0700
 //! (at creation, on Unix). A torn last line in the log (a crash mid-append) skips that one record
 //! with a warning.
+//!
+//! A [`CaptureHook`] (set with [`EvidenceStore::with_hook`]) hears of every logged fetch; the
+//! `soi-evidence` crate uses it to seal captures into signed batches while a crawl runs.
 
 use std::fs::{self, OpenOptions};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -38,10 +41,17 @@ pub struct EvidenceRecord {
     pub bytes: u64,
 }
 
+/// Told of every fetch once its record is logged. It runs while the log is locked, so it sees
+/// the log whole and no other fetch is logged meanwhile: keep it short.
+pub trait CaptureHook: Send + Sync {
+    fn captured(&self, store: &EvidenceStore, rec: &EvidenceRecord);
+}
+
 /// A folder of evidence.
 pub struct EvidenceStore {
     dir: PathBuf,
     log: Mutex<()>,
+    hook: Option<Arc<dyn CaptureHook>>,
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> EvidenceError + '_ {
@@ -65,7 +75,14 @@ impl EvidenceStore {
         Ok(EvidenceStore {
             dir,
             log: Mutex::new(()),
+            hook: None,
         })
+    }
+
+    /// The same store, telling `hook` of every fetch logged from now on.
+    pub fn with_hook(mut self, hook: Arc<dyn CaptureHook>) -> EvidenceStore {
+        self.hook = Some(hook);
+        self
     }
 
     pub fn dir(&self) -> &Path {
@@ -138,7 +155,11 @@ impl EvidenceStore {
             .open(&log)
             .map_err(io(&log))?;
         // One write per record, so a crash tears at most the last line.
-        f.write_all(&line).map_err(io(&log))
+        f.write_all(&line).map_err(io(&log))?;
+        if let Some(hook) = &self.hook {
+            hook.captured(self, rec);
+        }
+        Ok(())
     }
 
     /// Whether a sound body with this sha256 is stored (present, and its bytes hash to `sha`).

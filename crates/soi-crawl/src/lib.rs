@@ -47,7 +47,7 @@
 
 pub mod config;
 mod crawl;
-mod durable;
+pub mod durable;
 mod error;
 pub mod evidence;
 pub mod extract;
@@ -64,7 +64,7 @@ pub use crawl::{
     crawl, sitemap_locs, CrawlOptions, CrawlProgress, CrawlReport, PageIssue, ProgressFn,
 };
 pub use error::{ConfigError, CrawlError, EvidenceError, FetchError};
-pub use evidence::{EvidenceRecord, EvidenceStore};
+pub use evidence::{CaptureHook, EvidenceRecord, EvidenceStore};
 pub use health::{Health, HealthWarning};
 pub use publish::JsonLinesPublisher;
 

@@ -5,7 +5,7 @@
 use std::process::ExitCode;
 
 use anyhow::Context;
-use soi_crawl::{crawl, CrawlOptions, CrawlProgress, EvidenceStore, JsonLinesPublisher};
+use soi_crawl::{crawl, CrawlOptions, CrawlProgress, JsonLinesPublisher};
 
 use crate::global::Global;
 use crate::progress;
@@ -55,7 +55,7 @@ pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
             _server = Some(handle);
         }
     }
-    let evidence = EvidenceStore::open(g.home.join("evidence"))?;
+    let evidence = soi_evidence::CrawlEvidence::open(&g.home, &g.pipelines)?;
     let out: Box<dyn std::io::Write + Send> = if a.output == "-" {
         Box::new(std::io::stdout())
     } else {
@@ -80,8 +80,9 @@ pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
             p.listings, p.sellers, p.unchanged, p.errors
         ));
     };
-    let report = crawl(&config, &opts, publisher, &evidence, &on_progress).await?;
+    let report = crawl(&config, &opts, publisher, &evidence.store, &on_progress).await?;
     publisher.flush().await?;
+    eprintln!("{}", evidence.finish().await);
     bar.finish_and_clear();
     for e in &report.errors {
         eprintln!("error: {}: {}", e.url, e.message);

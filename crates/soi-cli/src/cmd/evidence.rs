@@ -1,5 +1,7 @@
 //! `soi evidence`: the stored pages behind every listing. `export --warc FILE` writes them as
-//! WARC 1.1 for standard web-archive tools.
+//! WARC 1.1 for standard web-archive tools; `verify --all` checks every body, batch signature and
+//! timestamp (exit 1 on any failure); `timestamp` asks the TSA for the batches still without a
+//! token. The work is `soi_evidence`'s; [`check`] prints it.
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -8,6 +10,7 @@ use anyhow::Context;
 use clap::Subcommand;
 use soi_crawl::EvidenceStore;
 
+use super::evidence_check as check;
 use crate::global::Global;
 
 #[derive(clap::Args)]
@@ -26,6 +29,11 @@ enum What {
     },
     /// List the fetches logged: time, status, sha256, URL.
     List,
+    /// Check every body's hash, every batch's signature and every timestamp token; name each
+    /// failure and exit 1 when there is one.
+    Verify(check::VerifyArgs),
+    /// Timestamp the batches that have no token yet (the TSA of PIPELINES/evidence.toml).
+    Timestamp,
 }
 
 pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
@@ -43,6 +51,8 @@ pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
             out.flush()?;
             eprintln!("{n} WARC records (responses, and revisits for 304s) written to {warc}");
         }
+        What::Verify(v) => return check::verify(&v, g),
+        What::Timestamp => return check::timestamp(g).await,
         What::List => {
             for r in store.records()? {
                 println!(

@@ -19,6 +19,8 @@ mod dlq;
 #[cfg(feature = "encoder")]
 mod eval;
 mod evidence;
+mod evidence_check;
+mod keys;
 mod listing;
 mod publish;
 mod report;
@@ -58,8 +60,10 @@ pub enum Command {
     Crawl(crawl::Args),
     /// Check every file in the pipelines folder (file, line and problem of each mistake).
     Validate(validate::Args),
-    /// The stored evidence pages: list them, or export them as WARC.
+    /// The stored evidence pages: list them, export them as WARC, verify or timestamp them.
     Evidence(evidence::Args),
+    /// The installation's evidence signing key: make it (`init`) or print its public key (`show`).
+    Keys(keys::Args),
     /// Train the fast tier's heads on the labelled sets and write models/<name>/.
     Train(train::Args),
     /// Metrics of one head on a JSON Lines file of {"text", "label"}: one JSON object.
@@ -84,6 +88,7 @@ impl Command {
             Command::Crawl(a) => crawl::exec(a, g).await,
             Command::Validate(a) => validate::exec(a, g).await,
             Command::Evidence(a) => evidence::exec(a, g).await,
+            Command::Keys(a) => keys::exec(a, g),
             Command::Train(a) => train::exec(a, g).await,
             #[cfg(feature = "encoder")]
             Command::Eval(a) => eval::exec(a, g).await,

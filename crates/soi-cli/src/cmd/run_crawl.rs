@@ -1,8 +1,9 @@
 //! The crawl step of `soi run`: load the marketplace config, crawl it onto the bus with a
-//! progress bar, keep every fetched page as evidence under HOME/evidence.
+//! progress bar, keep every fetched page as evidence under HOME/evidence, sealed into signed
+//! (and, with a TSA configured, timestamped) batches.
 
 use soi_bus::Publisher;
-use soi_crawl::{crawl, CrawlOptions, CrawlProgress, EvidenceStore};
+use soi_crawl::{crawl, CrawlOptions, CrawlProgress};
 
 use super::run::Args;
 use crate::global::Global;
@@ -27,7 +28,7 @@ pub async fn crawl_step(
         opts.allow_loopback = true;
         opts.base_url = base;
     }
-    let evidence = EvidenceStore::open(g.home.join("evidence"))?;
+    let evidence = soi_evidence::CrawlEvidence::open(&g.home, &g.pipelines)?;
     let bar = bars.add(progress::bar(g.quiet, 0, "crawled"));
     let b = bar.clone();
     let on_progress = move |p: CrawlProgress| {
@@ -35,8 +36,9 @@ pub async fn crawl_step(
         b.set_position(p.fetched as u64);
         b.set_message(format!("{} listings, {} sellers", p.listings, p.sellers));
     };
-    let report = crawl(&config, &opts, publisher, &evidence, &on_progress).await?;
+    let report = crawl(&config, &opts, publisher, &evidence.store, &on_progress).await?;
     bar.finish();
+    let sealed = evidence.finish().await;
     for issue in report
         .errors
         .iter()
@@ -46,7 +48,7 @@ pub async fn crawl_step(
         eprintln!("warning: {}: {}", issue.url, issue.message);
     }
     Ok(format!(
-        "crawled {} pages of {} ({} unchanged): {} listings, {} sellers, {} not published; evidence in {}",
+        "crawled {} pages of {} ({} unchanged): {} listings, {} sellers, {} not published; evidence in {} ({sealed})",
         report.pages_fetched + report.pages_unchanged,
         report.marketplace,
         report.pages_unchanged,

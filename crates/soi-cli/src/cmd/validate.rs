@@ -1,6 +1,7 @@
 //! `soi validate`: checks every file in the pipelines folder and names the file, line and
 //! problem of each mistake: marketplace configs (their meaning, not only their syntax), the alert
-//! rules, the scoring policy and the training configs of both classifier tiers.
+//! rules, the scoring policy, the training configs of both classifier tiers and the evidence
+//! settings (`evidence.toml`, when present).
 
 use std::process::ExitCode;
 
@@ -45,6 +46,9 @@ pub async fn exec(_a: Args, g: &Global) -> anyhow::Result<ExitCode> {
             "{}: not checked (built without the `encoder` feature)",
             enc.display()
         );
+    }
+    if let Err(e) = soi_evidence::EvidenceConfig::load(&g.pipelines) {
+        problems.push(e.to_string());
     }
     if problems.is_empty() {
         println!("{}: all pipeline files are valid", g.pipelines.display());

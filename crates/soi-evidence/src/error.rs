@@ -1,0 +1,115 @@
+//! Typed errors, one enum per concern, so a caller can tell a missing key from a refusing TSA.
+
+use std::path::PathBuf;
+
+use soi_crawl::EvidenceError;
+use thiserror::Error;
+
+/// Why the signing key could not be made or read.
+#[derive(Debug, Error)]
+pub enum KeyError {
+    #[error("signing key {path} exists already; `soi keys init` never overwrites a key")]
+    Exists { path: PathBuf },
+    #[error("signing key {path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("signing key from {origin} is not an Ed25519 PKCS#8 PEM key: {why}")]
+    Invalid { origin: String, why: String },
+    #[error("no signing key: run `soi keys init` (or set {env})")]
+    Missing { env: &'static str },
+    #[error("randomness for a new key: {0}")]
+    Random(String),
+}
+
+/// Why `pipelines/evidence.toml` could not be used.
+#[derive(Debug, Error)]
+pub enum ConfigError {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}: {why}")]
+    Invalid { path: PathBuf, why: String },
+}
+
+/// Why a batch could not be sealed.
+#[derive(Debug, Error)]
+pub enum SealError {
+    #[error(transparent)]
+    Evidence(#[from] EvidenceError),
+    #[error("batch file {path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("batch manifest {path} is unreadable: {why}")]
+    Manifest { path: PathBuf, why: String },
+}
+
+/// What is wrong with a time-stamping answer or token (outside input: every path is an error,
+/// never a panic).
+#[derive(Debug, Error, PartialEq, Eq)]
+pub enum TspError {
+    #[error("the timestamp answer is {len} bytes, over the {max}-byte limit")]
+    TooLarge { len: usize, max: usize },
+    #[error("malformed DER: {0}")]
+    Der(String),
+    #[error("the TSA refused: status {status}{text}")]
+    Refused { status: String, text: String },
+    #[error("the TSA's answer carries no token")]
+    NoToken,
+    #[error("the token is not a signed TSTInfo: {0}")]
+    NotTstInfo(String),
+    #[error("the token timestamps a hash by {0}, not sha256")]
+    Algorithm(String),
+    #[error("the token timestamps another message (imprint {got}, manifest sha256 {want})")]
+    Imprint { got: String, want: String },
+    #[error("the token's nonce is not the request's")]
+    Nonce,
+    #[error("the token's signature does not verify: {0}")]
+    Signature(String),
+}
+
+impl From<der::Error> for TspError {
+    fn from(e: der::Error) -> TspError {
+        TspError::Der(e.to_string())
+    }
+}
+
+/// Why a batch could not be timestamped.
+#[derive(Debug, Error)]
+pub enum TimestampError {
+    #[error("TSA {url}: {why}")]
+    Http { url: String, why: String },
+    #[error("TSA {url}: {source}")]
+    Tsp {
+        url: String,
+        #[source]
+        source: TspError,
+    },
+    #[error(transparent)]
+    Seal(#[from] SealError),
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+}
+
+/// Anything this crate's entry points can fail with.
+#[derive(Debug, Error)]
+pub enum Error {
+    #[error(transparent)]
+    Key(#[from] KeyError),
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Seal(#[from] SealError),
+    #[error(transparent)]
+    Timestamp(#[from] TimestampError),
+    #[error(transparent)]
+    Evidence(#[from] EvidenceError),
+}
