@@ -5,7 +5,7 @@ use serde::Deserialize;
 
 use crate::{ClickHouseError, ClickHouseStore};
 
-/// One row of the materialized per-seller summary (`seller_risk_summary`).
+/// One row of the per-seller summary (`seller_risk_summary`) of each listing's latest verdict.
 #[derive(Debug, Clone, Row, Deserialize, serde::Serialize)]
 pub struct SellerRisk {
     pub marketplace: String,
@@ -17,7 +17,8 @@ pub struct SellerRisk {
 }
 
 impl ClickHouseStore {
-    /// The materialized per-seller summary, riskiest first.
+    /// The per-seller summary of each listing's latest verdict, riskiest first; flagged means
+    /// risk at or above 0.5, the flagged-sellers query's default.
     pub async fn seller_risk_summary(&self) -> Result<Vec<SellerRisk>, ClickHouseError> {
         self.retry("seller summary", || {
             self.client

@@ -59,6 +59,20 @@ impl ClickHouseStore {
     /// Connects (waiting for the server up to `max_outage`), creates the database and brings
     /// the schema up to date.
     pub async fn connect(opts: ClickHouseOptions) -> Result<Self, ClickHouseError> {
+        Self::connect_at(opts, u32::MAX).await
+    }
+
+    /// [`Self::connect`], with the schema brought only up to migration `version`: tests build
+    /// a database as an older release left it, then check that connecting migrates it.
+    #[doc(hidden)]
+    pub async fn connect_at_schema_for_tests(
+        opts: ClickHouseOptions,
+        version: u32,
+    ) -> Result<Self, ClickHouseError> {
+        Self::connect_at(opts, version).await
+    }
+
+    async fn connect_at(opts: ClickHouseOptions, up_to: u32) -> Result<Self, ClickHouseError> {
         let mut root = Client::default().with_url(&opts.url).with_validation(false);
         if let Some(u) = &opts.user {
             root = root.with_user(u);
@@ -72,7 +86,7 @@ impl ClickHouseStore {
         store
             .retry("create database", || root.query(&create).execute())
             .await?;
-        crate::migrate::migrate(&store).await?;
+        crate::migrate::migrate(&store, up_to).await?;
         Ok(store)
     }
 

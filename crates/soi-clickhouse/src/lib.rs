@@ -10,9 +10,10 @@
 //!   store answers for a cross-border report (same filters, same order).
 //! - **Seller facts are merged, not replaced**: the seller rows of a batch are read, merged with
 //!   [`soi_store::merge_seller`] and written back whole.
-//! - **Analysts query a materialized per-seller summary** (`seller_risk_summary`), kept up to date
-//!   by a materialized view on `verdicts`; its counts use `uniqExact` of listing ids, so replays do
-//!   not inflate them.
+//! - **Analysts query a per-seller summary** (`seller_risk_summary`), a view over each listing's
+//!   latest verdict (`verdicts FINAL`), as the flagged-sellers query and SQLite count: a listing
+//!   rescored below the threshold stops counting, and replays do not inflate anything. An
+//!   incremental aggregate cannot do this (it cannot take back a superseded version).
 //! - **Outages are waited out.** Every call retries with exponential backoff while the server is
 //!   unreachable, up to a configurable limit; the sink holds its batch meanwhile, which holds the
 //!   bus (backpressure) instead of buffering without bound.

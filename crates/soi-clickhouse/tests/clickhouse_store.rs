@@ -4,9 +4,10 @@
 //! database. Without a server the tests skip with a message, unless `SOI_REQUIRE_ENGINES=1`.
 
 use soi_clickhouse::{ClickHouseOptions, ClickHouseStore};
-use soi_store::{conformance, Store};
+use soi_store::{conformance, SellerQuery, Store};
 
-async fn store(name: &str) -> Option<ClickHouseStore> {
+/// A fresh, empty database named for the test, or `None` (skip) without a server.
+async fn options(name: &str) -> Option<ClickHouseOptions> {
     let Ok(url) = std::env::var("SOI_TEST_CLICKHOUSE") else {
         assert!(
             std::env::var("SOI_REQUIRE_ENGINES").as_deref() != Ok("1"),
@@ -21,11 +22,25 @@ async fn store(name: &str) -> Option<ClickHouseStore> {
     opts.max_outage = std::time::Duration::from_secs(30);
     let s = ClickHouseStore::connect(opts).await.expect("connect");
     s.drop_all_for_tests().await.expect("clean database");
-    Some(
-        ClickHouseStore::connect(s.options().clone())
-            .await
-            .expect("reconnect"),
-    )
+    Some(s.options().clone())
+}
+
+async fn store(name: &str) -> Option<ClickHouseStore> {
+    let opts = options(name).await?;
+    Some(ClickHouseStore::connect(opts).await.expect("reconnect"))
+}
+
+/// `seller_risk_summary` as `(seller, listings, flagged, max risk)`, riskiest first.
+async fn summary(s: &ClickHouseStore) -> Vec<(String, u64, u64, f64)> {
+    let rows = s.seller_risk_summary().await.expect("summary");
+    rows.into_iter()
+        .map(|r| (r.seller_id, r.listings, r.flagged_listings, r.max_risk))
+        .collect()
+}
+
+/// The summary after [`conformance::rescored`]: `b` lost its only listing to `c`.
+fn rescored_summary() -> Vec<(String, u64, u64, f64)> {
+    vec![("c".into(), 2, 1, 0.95), ("a".into(), 2, 1, 0.8)]
 }
 
 #[tokio::test]
@@ -44,7 +59,7 @@ async fn flagged_sellers_filters_and_reasons() {
     let Some(s) = store("flag").await else { return };
     s.put_scored(conformance::batch()).await.expect("write");
     conformance::flagged_sellers_filters_and_reasons(&s).await;
-    // The materialized summary agrees, and a replay does not inflate it.
+    // The per-seller summary agrees, and a replay does not inflate it.
     s.put_scored(conformance::batch()).await.expect("replay");
     let summary = s.seller_risk_summary().await.expect("summary");
     let a = summary
@@ -86,4 +101,66 @@ async fn cross_border_rows_filter_and_order() {
         return;
     };
     conformance::report::cross_border_rows_filter_and_order(&s).await;
+}
+
+#[tokio::test]
+async fn rescoring_moves_the_seller_summary() {
+    let Some(s) = store("rescore").await else {
+        return;
+    };
+    conformance::rescoring_moves_the_seller_summary(&s).await;
+    // The summary analysts query directly says what the flagged-sellers query says.
+    assert_eq!(summary(&s).await, rescored_summary());
+    let flagged = s
+        .flagged_sellers(&SellerQuery::default())
+        .await
+        .expect("flagged sellers");
+    let from_query: Vec<_> = flagged
+        .iter()
+        .map(|f| {
+            let (listings, flagged) = (f.total_listings as u64, f.flagged_listings as u64);
+            (f.seller_id.clone(), listings, flagged, f.max_risk)
+        })
+        .collect();
+    assert_eq!(summary(&s).await, from_query);
+}
+
+/// A database that version 1's schema left, with its stale aggregate, is brought to the latest
+/// verdicts by connecting, and keeps every row (the verdicts table is the source of truth).
+#[tokio::test]
+async fn an_old_seller_summary_migrates_to_latest_verdicts() {
+    let Some(opts) = options("migrate").await else {
+        return;
+    };
+    let old = ClickHouseStore::connect_at_schema_for_tests(opts.clone(), 1)
+        .await
+        .expect("connect at schema 1");
+    old.put_scored(conformance::batch()).await.expect("write");
+    old.put_scored(conformance::rescored())
+        .await
+        .expect("rescore");
+    // What the bug looked like: every version ever inserted still counts.
+    let stale = summary(&old).await;
+    let a = stale.iter().find(|r| r.0 == "a").expect("seller a");
+    assert_eq!(
+        (a.2, a.3),
+        (2, 0.9),
+        "schema 1 no longer shows the bug: {stale:?}"
+    );
+    assert!(stale.iter().any(|r| r.0 == "b"), "{stale:?}");
+
+    let new = ClickHouseStore::connect(opts.clone())
+        .await
+        .expect("migrate");
+    assert_eq!(summary(&new).await, rescored_summary());
+    assert_eq!(new.counts().await.expect("counts").verdicts, 4);
+    // Re-running the migrations changes nothing, and later writes show at once.
+    let again = ClickHouseStore::connect(opts).await.expect("reconnect");
+    again
+        .put_scored(vec![conformance::scored("2", "a", "VN", 0.3, "none")])
+        .await
+        .expect("rescore again");
+    let mut want = rescored_summary();
+    want[1] = ("a".into(), 2, 0, 0.3);
+    assert_eq!(summary(&again).await, want);
 }

@@ -47,3 +47,9 @@ async fn cross_border_rows_filter_and_order() {
     let (_dir, s) = store();
     conformance::report::cross_border_rows_filter_and_order(&s).await;
 }
+
+#[tokio::test]
+async fn rescoring_moves_the_seller_summary() {
+    let (_dir, s) = store();
+    conformance::rescoring_moves_the_seller_summary(&s).await;
+}

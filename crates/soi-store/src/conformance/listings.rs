@@ -82,6 +82,61 @@ pub async fn flagged_sellers_filters_and_reasons(store: &dyn Store) {
     assert!(past.is_empty());
 }
 
+/// The flagged-sellers query reads each listing's latest verdict only: a listing rescored below
+/// the threshold stops counting as flagged and the seller's max risk falls; a listing rescored
+/// under another seller counts for that seller alone, so its former seller drops out. Needs an
+/// empty store; leaves it holding [`batch`] then [`rescored`].
+pub async fn rescoring_moves_the_seller_summary(store: &dyn Store) {
+    store.put_scored(batch()).await.expect("first scoring");
+    let before = store
+        .flagged_sellers(&SellerQuery::default())
+        .await
+        .expect("query");
+    assert_eq!(
+        (before[0].seller_id.as_str(), before[0].flagged_listings),
+        ("a", 2)
+    );
+    assert_eq!(store.put_scored(rescored()).await.expect("rescore"), 3);
+    let after = store
+        .flagged_sellers(&SellerQuery::default())
+        .await
+        .expect("query");
+    let row = |s: &crate::SellerSummary| {
+        (
+            s.seller_id.clone(),
+            s.flagged_listings,
+            s.total_listings,
+            s.max_risk,
+            s.reasons.iter().map(|r| r.listings).sum::<usize>(),
+        )
+    };
+    let got: Vec<_> = after.iter().map(row).collect();
+    assert_eq!(
+        got,
+        [
+            ("c".to_string(), 1, 2, 0.95, 1),
+            ("a".to_string(), 1, 2, 0.8, 1),
+        ],
+        "seller summaries after rescoring (seller, flagged, total, max risk, reason listings)"
+    );
+    assert!((after[1].mean_risk - 0.8).abs() < 1e-9, "{:?}", after[1]);
+    let d = store
+        .listing(Some("demo"), "1")
+        .await
+        .expect("read")
+        .expect("listing 1");
+    assert_eq!(d.verdict.expect("verdict").risk, 0.2);
+}
+
+/// [`batch`] rescored: listing 1 of `a` falls below the threshold (0.9 to 0.2), and listing 3,
+/// `b`'s only one, is now sold by `c` and scored 0.95.
+pub fn rescored() -> Vec<Scored> {
+    vec![
+        scored("1", "a", "VN", 0.2, "none"),
+        scored("3", "c", "VN", 0.95, "deposit_before_delivery"),
+    ]
+}
+
 /// Facts from a seller page survive later partial sightings in listings. Needs an empty store.
 pub async fn seller_page_facts_survive_partial_sightings(store: &dyn Store) {
     let mut full = Seller::new("demo", "a");

@@ -12,8 +12,9 @@ pub mod outbox;
 pub mod report;
 
 pub use listings::{
-    flagged_sellers_filters_and_reasons, forged_seller_flags_do_not_stick,
-    same_input_twice_changes_nothing, seller_page_facts_survive_partial_sightings,
+    flagged_sellers_filters_and_reasons, forged_seller_flags_do_not_stick, rescored,
+    rescoring_moves_the_seller_summary, same_input_twice_changes_nothing,
+    seller_page_facts_survive_partial_sightings,
 };
 
 use chrono::{DateTime, TimeZone, Utc};
