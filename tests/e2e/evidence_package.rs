@@ -145,6 +145,8 @@ fn a_demo_listing_packages_as_a_wacz_that_validates_verifies_and_names_tampering
         );
     }
 
+    openssl_checks_the_signature(h, &get("datapackage.json"), &get("datapackage-digest.json"));
+
     let bad = h.join("bad.wacz");
     let flip = |i: usize| move |d: &mut Vec<u8>| d[i] ^= 0x01;
     rezip(&wacz, &bad, "archive/data.warc", flip(100));
@@ -190,4 +192,61 @@ fn a_demo_listing_packages_as_a_wacz_that_validates_verifies_and_names_tampering
     std::fs::write(&bad, &raw).unwrap();
     let out = text(&verify(&bad, 1).stdout);
     assert!(out.contains("FAIL file archive/data.warc"), "{out}");
+}
+
+/// A recipient without soi: `openssl pkeyutl -verify` with the public key of `soi keys show`
+/// accepts `datapackage.json` with the digest's signature, and refuses it changed.
+fn openssl_checks_the_signature(h: &Path, package: &str, digest: &str) {
+    let have = Command::new("openssl")
+        .arg("version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !have {
+        assert!(
+            std::env::var("SOI_REQUIRE_TOOLS").as_deref() != Ok("1"),
+            "openssl is required (SOI_REQUIRE_TOOLS=1) but does not run"
+        );
+        eprintln!("skipping the OpenSSL check: `openssl` is missing");
+        return;
+    }
+    let dir = h.join("recipient");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("public.pem"),
+        soi_k(h, &["keys", "show"], 0).stdout,
+    )
+    .unwrap();
+    let d: serde_json::Value = serde_json::from_str(digest).unwrap();
+    let hex = d["soiSignature"]["signature"].as_str().unwrap();
+    let sig: Vec<u8> = (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+        .collect();
+    std::fs::write(dir.join("dp.sig"), sig).unwrap();
+    let check = |data: &str| {
+        std::fs::write(dir.join("datapackage.json"), data).unwrap();
+        Command::new("openssl")
+            .args([
+                "pkeyutl",
+                "-verify",
+                "-pubin",
+                "-inkey",
+                "public.pem",
+                "-rawin",
+            ])
+            .args(["-in", "datapackage.json", "-sigfile", "dp.sig"])
+            .current_dir(&dir)
+            .output()
+            .unwrap()
+    };
+    let ok = check(package);
+    assert!(
+        ok.status.success() && text(&ok.stdout).contains("Signature Verified Successfully"),
+        "{}{}",
+        text(&ok.stdout),
+        text(&ok.stderr)
+    );
+    assert!(!check(&package.replacen("data-package", "data-packagf", 1))
+        .status
+        .success());
 }
