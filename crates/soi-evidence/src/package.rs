@@ -96,7 +96,7 @@ pub fn build(req: &PackageRequest<'_>) -> Result<(Vec<u8>, PackageSummary), Pack
             .find(|(s, _)| *s == r.sha256)
             .and_then(|(_, t)| t.as_deref());
         pages.extend(line(&Page {
-            id: format!("{}-{i}", &r.sha256[..r.sha256.len().min(16)]),
+            id: format!("{}-{i}", r.sha256.get(..16).unwrap_or(&r.sha256)),
             url: &r.url,
             ts: r.fetched_at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
             title,
