@@ -3,7 +3,9 @@
 #  - Python's `stix2` package (OASIS), which validates every STIX 2.1 bundle the tests produce;
 #  - Debian's `chromium`, which renders report HTML headless for a screenshot check;
 #  - the `openssl` command, the loopback RFC 3161 TSA of the evidence tests (`openssl ts -reply`)
-#    and the recipient's checks (`openssl ts -verify`, `openssl pkeyutl -verify`).
+#    and the recipient's checks (`openssl ts -verify`, `openssl pkeyutl -verify`);
+#  - Python's `wacz` package (py-wacz, Webrecorder), whose `wacz validate` checks the packages
+#    `soi evidence package` writes.
 # Idempotent: installs only what is missing. Run as root (apt-get) or with sudo.
 set -euo pipefail
 SUDO=""
@@ -28,4 +30,8 @@ if ! python3 -c 'import stix2' 2>/dev/null; then
   echo "== installing stix2 (pip)"
   python3 -m pip install --quiet stix2 || python3 -m pip install --quiet --break-system-packages stix2
 fi
-echo "test tools ready: $(command -v chromium || command -v chromium-browser), $(openssl version), python3 stix2 $(python3 -c 'import stix2; print(stix2.__version__)')"
+if ! command -v wacz >/dev/null; then
+  echo "== installing wacz (pip)"
+  python3 -m pip install --quiet wacz || python3 -m pip install --quiet --break-system-packages wacz
+fi
+echo "test tools ready: $(command -v chromium || command -v chromium-browser), $(openssl version), python3 stix2 $(python3 -c 'import stix2; print(stix2.__version__)'), $(wacz --version)"

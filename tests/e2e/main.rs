@@ -6,6 +6,7 @@ mod distributed; // Kafka + ClickHouse as separate processes: same answers, noth
 #[cfg(feature = "encoder")]
 mod encoder; // the encoder tier: bench figures, eval per tier, folder errors, the band reaching it
 mod evidence_cli; // `soi keys` and `soi evidence verify`: a demo crawl signed, changes named
+mod evidence_package; // `soi evidence package`: a demo listing as WACZ, validated, verified, tampering named
 mod hostile_input; // bad bytes, long lines, wild dates, huge fields: only their line fails
 mod run_demo; // `soi run` on the demo marketplace: flags, reasons, idempotence
 mod score_cli; // `soi score`: the JSON Lines contract and malformed input

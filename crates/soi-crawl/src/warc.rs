@@ -19,6 +19,16 @@ use crate::EvidenceError;
 /// Writes every record of `store` to `out` as WARC (`response` records, and `revisit` records
 /// for `304` answers); returns the number of records after the `warcinfo`.
 pub fn export(store: &EvidenceStore, out: &mut dyn Write) -> Result<usize, EvidenceError> {
+    export_where(store, out, &|_, _| true)
+}
+
+/// Like [`export`], but only the records for which `keep(position in the log, record)` holds
+/// (a WACZ package of one listing's captures).
+pub fn export_where(
+    store: &EvidenceStore,
+    out: &mut dyn Write,
+    keep: &dyn Fn(usize, &EvidenceRecord) -> bool,
+) -> Result<usize, EvidenceError> {
     let err = |e: std::io::Error| EvidenceError::Io {
         path: store.dir().to_path_buf(),
         source: e,
@@ -44,7 +54,10 @@ pub fn export(store: &EvidenceStore, out: &mut dyn Write) -> Result<usize, Evide
     .map_err(err)?;
     let mut n = 0;
     let mut first_seen: HashMap<String, (String, String)> = HashMap::new();
-    for rec in store.records()? {
+    for (i, rec) in store.records()?.into_iter().enumerate() {
+        if !keep(i, &rec) {
+            continue;
+        }
         let date = rec.fetched_at.format("%Y-%m-%dT%H:%M:%SZ").to_string();
         if rec.status == 304 {
             write_revisit(out, &rec, &date, first_seen.get(&rec.sha256)).map_err(err)?;

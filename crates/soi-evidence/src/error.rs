@@ -112,4 +112,28 @@ pub enum Error {
     Timestamp(#[from] TimestampError),
     #[error(transparent)]
     Evidence(#[from] EvidenceError),
+    #[error(transparent)]
+    Package(#[from] PackageError),
+}
+
+/// Why a WACZ package could not be written or read at all (what fails inside a readable package
+/// is a [`crate::Failure`], not an error).
+#[derive(Debug, Error)]
+pub enum PackageError {
+    #[error(transparent)]
+    Evidence(#[from] EvidenceError),
+    #[error(transparent)]
+    Seal(#[from] SealError),
+    #[error("no stored capture has sha256 {0}")]
+    NoCapture(String),
+    #[error("writing the package: {0}")]
+    Write(String),
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the package is {len} bytes, over the {max}-byte limit")]
+    TooLarge { len: u64, max: u64 },
 }

@@ -17,13 +17,19 @@
 //!   ([`timestamp`]).
 //! - **Anyone can check** ([`verify`]): every body's hash, every manifest's signature and every
 //!   timestamp token, each failure named by capture or batch and by check.
+//! - **Packages** ([`package`], [`package_verify`]): a listing's captures as a signed WACZ 1.1.1
+//!   file with the batches that cover them, checkable away from this installation.
 
 pub mod batches;
 pub mod config;
 pub mod crawl;
+pub mod datapackage;
 mod error;
 pub mod keys;
 pub mod manifest;
+pub mod package;
+pub mod package_read;
+pub mod package_verify;
 pub mod seal;
 pub mod timestamp;
 pub mod token;
@@ -34,7 +40,9 @@ pub mod verify;
 pub use batches::Batches;
 pub use config::{EvidenceConfig, TsaConfig};
 pub use crawl::CrawlEvidence;
-pub use error::{ConfigError, Error, KeyError, SealError, TimestampError, TspError};
+pub use error::{ConfigError, Error, KeyError, PackageError, SealError, TimestampError, TspError};
 pub use manifest::{Capture, Manifest};
+pub use package::{PackageRequest, PackageSummary};
+pub use package_verify::{verify_package, verify_package_file};
 pub use seal::Sealer;
 pub use verify::{verify_all, Check, Failure, Report, Subject};

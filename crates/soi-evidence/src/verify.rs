@@ -20,6 +20,8 @@ use crate::token::{self, TrustAnchors};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Subject {
     Batch(String),
+    /// A file of a WACZ package, by its path inside the package.
+    File(String),
     Capture {
         batch: String,
         record: usize,
@@ -41,6 +43,10 @@ pub enum Check {
     Signature,
     /// The RFC 3161 token does not verify or timestamps another manifest.
     Timestamp,
+    /// A package's file does not hash to (or is not) what its `datapackage.json` lists.
+    Hash,
+    /// A package is not a readable WACZ (zip, listing, digest).
+    Package,
 }
 
 /// One failed check.
@@ -55,6 +61,7 @@ impl fmt::Display for Subject {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Subject::Batch(id) => write!(f, "batch {id}"),
+            Subject::File(path) => write!(f, "file {path}"),
             Subject::Capture {
                 batch,
                 record,
@@ -76,6 +83,8 @@ impl fmt::Display for Check {
             Check::Manifest => "manifest",
             Check::Signature => "signature",
             Check::Timestamp => "timestamp",
+            Check::Hash => "file hash",
+            Check::Package => "package",
         })
     }
 }
@@ -135,23 +144,13 @@ pub fn verify_all(
                 continue;
             }
         };
-        if let Err(why) = check_signature(&batches, &id, &bytes, key) {
-            report.failures.push(fail(Check::Signature, why));
-        }
-        match batches.token(&id) {
-            Ok(Some(t)) => match token::verify(&t, &bytes, anchors) {
-                Ok(_) => report.timestamped += 1,
-                Err(e) => report.failures.push(fail(Check::Timestamp, e.to_string())),
-            },
-            Ok(None) => report.not_timestamped += 1,
-            Err(e) => report.failures.push(fail(Check::Timestamp, e.to_string())),
-        }
-        let manifest = match Manifest::from_bytes(&bytes) {
-            Ok(m) => m,
-            Err(why) => {
-                report.failures.push(fail(Check::Manifest, why));
-                continue;
-            }
+        let sealed = BatchFiles {
+            manifest: &bytes,
+            signature: batches.signature(&id).map_err(|e| e.to_string()),
+            token: batches.token(&id).map_err(|e| e.to_string()),
+        };
+        let Some(manifest) = check_batch(&sealed, key, anchors, &mut report, fail) else {
+            continue;
         };
         for c in &manifest.captures {
             report.captures += 1;
@@ -191,16 +190,51 @@ pub fn verify_all(
     Ok(report)
 }
 
-fn check_signature(
-    batches: &Batches,
-    id: &str,
-    manifest: &[u8],
+/// A batch's three files as read (a read error is the failure's detail).
+pub(crate) struct BatchFiles<'a> {
+    pub manifest: &'a [u8],
+    pub signature: Result<Vec<u8>, String>,
+    pub token: Result<Option<Vec<u8>>, String>,
+}
+
+/// Checks a batch's signature and token and parses its manifest, counting into `report` and
+/// recording failures made by `fail`; the manifest when it is readable and canonical.
+pub(crate) fn check_batch(
+    b: &BatchFiles<'_>,
+    key: &VerifyingKey,
+    anchors: Option<&TrustAnchors>,
+    report: &mut Report,
+    fail: impl Fn(Check, String) -> Failure,
+) -> Option<Manifest> {
+    let signature = b.signature.as_deref().map_err(|e| e.clone());
+    if let Err(why) = signature.and_then(|sig| check_signature(b.manifest, sig, key)) {
+        report.failures.push(fail(Check::Signature, why));
+    }
+    match &b.token {
+        Ok(Some(t)) => match token::verify(t, b.manifest, anchors) {
+            Ok(_) => report.timestamped += 1,
+            Err(e) => report.failures.push(fail(Check::Timestamp, e.to_string())),
+        },
+        Ok(None) => report.not_timestamped += 1,
+        Err(e) => report.failures.push(fail(Check::Timestamp, e.clone())),
+    }
+    match Manifest::from_bytes(b.manifest) {
+        Ok(m) => Some(m),
+        Err(why) => {
+            report.failures.push(fail(Check::Manifest, why));
+            None
+        }
+    }
+}
+
+/// Whether `sig` is the Ed25519 signature of `message` by `key`; why not otherwise.
+pub(crate) fn check_signature(
+    message: &[u8],
+    sig: &[u8],
     key: &VerifyingKey,
 ) -> Result<(), String> {
-    let sig = batches.signature(id).map_err(|e| e.to_string())?;
-    let sig = Signature::from_slice(&sig)
+    let sig = Signature::from_slice(sig)
         .map_err(|_| format!("{} bytes are not an Ed25519 signature", sig.len()))?;
-    key.verify_strict(manifest, &sig).map_err(|_| {
-        "the manifest's bytes do not match its signature with this public key".to_string()
-    })
+    key.verify_strict(message, &sig)
+        .map_err(|_| "the signed bytes do not match the signature with this public key".to_string())
 }

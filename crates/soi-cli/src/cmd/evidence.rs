@@ -1,6 +1,7 @@
 //! `soi evidence`: the stored pages behind every listing. `export --warc FILE` writes them as
-//! WARC 1.1 for standard web-archive tools; `verify --all` checks every body, batch signature and
-//! timestamp (exit 1 on any failure); `timestamp` asks the TSA for the batches still without a
+//! WARC 1.1 for standard web-archive tools; `package` writes listings' captures as a signed WACZ
+//! ([`pack`]); `verify --all` checks every body, batch signature and timestamp, `verify FILE.wacz`
+//! a package (exit 1 on any failure); `timestamp` asks the TSA for the batches still without a
 //! token. The work is `soi_evidence`'s; [`check`] prints it.
 
 use std::io::Write;
@@ -11,6 +12,7 @@ use clap::Subcommand;
 use soi_crawl::EvidenceStore;
 
 use super::evidence_check as check;
+use super::evidence_package as pack;
 use crate::global::Global;
 
 #[derive(clap::Args)]
@@ -29,8 +31,11 @@ enum What {
     },
     /// List the fetches logged: time, status, sha256, URL.
     List,
-    /// Check every body's hash, every batch's signature and every timestamp token; name each
-    /// failure and exit 1 when there is one.
+    /// Write listings' stored pages, verdicts and signed batches as one signed WACZ file.
+    Package(pack::PackageArgs),
+    /// Check every body's hash, every batch's signature and every timestamp token (`--all`), or
+    /// every file, signature and batch of a WACZ package (`FILE.wacz`); name each failure and
+    /// exit 1 when there is one.
     Verify(check::VerifyArgs),
     /// Timestamp the batches that have no token yet (the TSA of PIPELINES/evidence.toml).
     Timestamp,
@@ -52,6 +57,7 @@ pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
             eprintln!("{n} WARC records (responses, and revisits for 304s) written to {warc}");
         }
         What::Verify(v) => return check::verify(&v, g),
+        What::Package(p) => return pack::package(&p, g).await,
         What::Timestamp => return check::timestamp(g).await,
         What::List => {
             for r in store.records()? {

@@ -1,4 +1,5 @@
-//! `soi evidence verify --all` and `soi evidence timestamp`: print what `soi_evidence` found.
+//! `soi evidence verify --all|FILE.wacz` and `soi evidence timestamp`: print what `soi_evidence`
+//! found.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -11,10 +12,14 @@ use soi_evidence::{keys, timestamp, Batches, EvidenceConfig};
 use crate::global::Global;
 
 #[derive(clap::Args)]
+#[command(group(clap::ArgGroup::new("scope").required(true).args(["all", "package"])))]
 pub struct VerifyArgs {
-    /// Everything in HOME/evidence (the only scope today).
-    #[arg(long, required = true)]
+    /// Everything in HOME/evidence.
+    #[arg(long)]
     all: bool,
+    /// A WACZ package (`soi evidence package`): every file's hash, its signature, its batches.
+    #[arg(conflicts_with = "all")]
+    package: Option<PathBuf>,
     /// The signer's public key (PEM); default: this installation's key.
     #[arg(long)]
     public_key: Option<PathBuf>,
@@ -36,17 +41,23 @@ pub fn verify(a: &VerifyArgs, g: &Global) -> anyhow::Result<ExitCode> {
     let config = EvidenceConfig::load(&g.pipelines)?;
     let ca = a.tsa_ca.clone().or_else(|| config.tsa.and_then(|t| t.ca));
     let anchors = ca.as_deref().map(TrustAnchors::load).transpose()?;
-    let r = soi_evidence::verify_all(&g.home.join("evidence"), &key, anchors.as_ref())?;
+    let r = match &a.package {
+        Some(p) => soi_evidence::verify_package_file(p, &key, anchors.as_ref())?,
+        None => soi_evidence::verify_all(&g.home.join("evidence"), &key, anchors.as_ref())?,
+    };
     for f in &r.failures {
         println!("FAIL {f}");
     }
+    let unsealed = match &a.package {
+        Some(p) => format!("package {}", p.display()),
+        None => format!("{} not yet in a batch", r.unsealed),
+    };
     eprintln!(
-        "{} batches, {} captures: {} timestamped, {} signed only, {} not yet in a batch; {} failures",
+        "{} batches, {} captures: {} timestamped, {} signed only, {unsealed}; {} failures",
         r.batches,
         r.captures,
         r.timestamped,
         r.not_timestamped,
-        r.unsealed,
         r.failures.len()
     );
     Ok(if r.ok() {

@@ -20,6 +20,7 @@ mod dlq;
 mod eval;
 mod evidence;
 mod evidence_check;
+mod evidence_package;
 mod keys;
 mod listing;
 mod publish;
