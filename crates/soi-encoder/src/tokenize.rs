@@ -6,6 +6,7 @@
 //! whose streaming reader panics on some malformed files (a bad string inside `decoder` hits an
 //! `expect` there; a fuzz finding). A panic that still escapes the crate is an error, not a crash.
 
+use std::io::Read;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 
@@ -30,13 +31,13 @@ const MAX_TOKENIZER_BYTES: u64 = 64 << 20;
 
 /// `tokenizer.json` as JSON, then as a tokenizer; every failure as a sentence.
 fn read_tokenizer(path: &Path) -> Result<Tokenizer, String> {
-    let len = std::fs::metadata(path).map_err(|e| e.to_string())?.len();
-    if len > MAX_TOKENIZER_BYTES {
-        return Err(format!(
-            "{len} bytes, more than the {MAX_TOKENIZER_BYTES} read"
-        ));
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_TOKENIZER_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > MAX_TOKENIZER_BYTES {
+        return Err(format!("more than the {MAX_TOKENIZER_BYTES} bytes read"));
     }
-    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
     let value: serde_json::Value =
         serde_json::from_slice(&bytes).map_err(|e| format!("not JSON: {e}"))?;
     match catch_unwind(AssertUnwindSafe(|| {

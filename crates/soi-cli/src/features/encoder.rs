@@ -17,16 +17,16 @@ pub fn load_scorer(pipelines: &Path) -> anyhow::Result<Arc<dyn Scorer>> {
 /// The shipped scorer without the encoder tier (this soi was built without it).
 #[cfg(not(feature = "encoder"))]
 pub fn load_scorer(pipelines: &Path) -> anyhow::Result<Arc<dyn Scorer>> {
-    if soi_score::load_config(Some(pipelines))
-        .map(|c| c.encoder.enabled)
-        .unwrap_or(false)
-    {
+    // One read of the scoring config: it says whether the encoder was asked for and builds
+    // the scorer.
+    let cfg = soi_score::load_config(Some(pipelines)).context("loading the scoring config")?;
+    if cfg.encoder.enabled {
         tracing::warn!(
             "built without the `encoder` feature: scoring with the fast tier only, \
              the encoder tier is off"
         );
     }
     Ok(Arc::from(
-        soi_score::load_default(Some(pipelines)).context("loading the scorer")?,
+        soi_score::load_default_with(cfg, None).context("loading the scorer")?,
     ))
 }
