@@ -7,6 +7,9 @@
 #                                    its CPU time, whichever first, under nice -n 19, one job at a
 #                                    time; appends "target executions wall cpu findings" to
 #                                    fuzz/budget.log, leaves crashers in fuzz/artifacts/<target>.
+#                                    Each artifact is replayed once, alone and not niced: a
+#                                    timeout or slow unit that came from a busy machine (libFuzzer's
+#                                    timer is wall-clock) is logged as not reproduced, not counted.
 #   deploy/fuzz.sh build             build only.
 #
 # cargo-fuzz needs nightly: `cargo +nightly` when a nightly toolchain exists, else stable with
@@ -134,6 +137,14 @@ for t in "${targets[@]}"; do
     wait "$pid" 2>/dev/null || true
     took=$(($(date +%s) - start))
     execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
-    found=$(find "fuzz/artifacts/$t" -type f 2>/dev/null | wc -l)
+    found=0
+    for a in "fuzz/artifacts/$t"/*; do
+        [ -f "$a" ] || continue
+        if "$tdir/$triple/release/$t" -timeout=10 "$a" >/dev/null 2>&1; then
+            echo "$t: $(basename "$a") does not reproduce on replay" | tee -a "$root/fuzz/budget.log"
+        else
+            found=$((found + 1))
+        fi
+    done
     echo "$t ${execs:-?} wall=${took}s cpu=${cpu}s $found" | tee -a "$root/fuzz/budget.log"
 done

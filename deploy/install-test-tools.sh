@@ -5,7 +5,9 @@
 #  - the `openssl` command, the loopback RFC 3161 TSA of the evidence tests (`openssl ts -reply`)
 #    and the recipient's checks (`openssl ts -verify`, `openssl pkeyutl -verify`);
 #  - Python's `wacz` package (py-wacz, Webrecorder), whose `wacz validate` checks the packages
-#    `soi evidence package` writes.
+#    `soi evidence package` writes;
+#  - Debian's `prometheus` (with `promtool`), which scrapes the stages in the observability test
+#    and checks the shipped scrape config and alert rules.
 # Idempotent: installs only what is missing. Run as root (apt-get) or with sudo.
 set -euo pipefail
 SUDO=""
@@ -21,6 +23,12 @@ if ! command -v openssl >/dev/null; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq openssl
 fi
+if ! command -v prometheus >/dev/null || ! command -v promtool >/dev/null; then
+  echo "== installing prometheus (apt)"
+  $SUDO apt-get update -qq
+  # Not started as a service: the test runs its own on loopback.
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends prometheus
+fi
 if ! command -v python3 >/dev/null; then
   echo "== installing python3 (apt)"
   $SUDO apt-get update -qq
@@ -34,4 +42,4 @@ if ! command -v wacz >/dev/null; then
   echo "== installing wacz (pip)"
   python3 -m pip install --quiet wacz || python3 -m pip install --quiet --break-system-packages wacz
 fi
-echo "test tools ready: $(command -v chromium || command -v chromium-browser), $(openssl version), python3 stix2 $(python3 -c 'import stix2; print(stix2.__version__)'), $(wacz --version)"
+echo "test tools ready: $(command -v chromium || command -v chromium-browser), $(openssl version), python3 stix2 $(python3 -c 'import stix2; print(stix2.__version__)'), $(wacz --version), $(prometheus --version 2>&1 | head -1)"

@@ -3,7 +3,8 @@
 //! and `SOI_TEST_CLICKHOUSE`). Every stage runs as its own `soi` process. Without the engines these
 //! tests skip with a message, unless `SOI_REQUIRE_ENGINES=1` (the README's test command sets it).
 //!
-//! The tests restart and stop the shared engines, so they take a lock and run one at a time.
+//! The tests restart and stop the shared engines, so they take a lock and run one at a time
+//! (the observability test takes the same lock).
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -13,14 +14,14 @@ use std::time::Duration;
 
 use crate::support::{repo_root, run_expect, soi};
 
-static ENGINES: Mutex<()> = Mutex::new(());
+pub(crate) static ENGINES: Mutex<()> = Mutex::new(());
 
-struct Engines {
+pub(crate) struct Engines {
     kafka: String,
     clickhouse_base: String,
 }
 
-fn engines() -> Option<Engines> {
+pub(crate) fn engines() -> Option<Engines> {
     match (
         std::env::var("SOI_TEST_KAFKA"),
         std::env::var("SOI_TEST_CLICKHOUSE"),
@@ -44,14 +45,14 @@ fn engines() -> Option<Engines> {
 }
 
 /// A run's private corner of the shared engines: its own topics and its own database.
-struct Space {
-    prefix: String,
+pub(crate) struct Space {
+    pub(crate) prefix: String,
     bus: String,
     store: String,
 }
 
 impl Space {
-    fn new(e: &Engines, name: &str) -> Space {
+    pub(crate) fn new(e: &Engines, name: &str) -> Space {
         let tag = format!("{name}{}x{}", std::process::id(), rand_suffix());
         Space {
             prefix: format!("{tag}."),
@@ -60,7 +61,7 @@ impl Space {
         }
     }
 
-    fn soi(&self, home: &Path) -> Command {
+    pub(crate) fn soi(&self, home: &Path) -> Command {
         let mut c = soi(home);
         c.env("SOI_KAFKA_TOPIC_PREFIX", &self.prefix)
             .env("SOI_KAFKA_PARTITIONS", "4")
@@ -68,7 +69,7 @@ impl Space {
         c
     }
 
-    fn spawn(&self, home: &Path, args: &[&str]) -> Child {
+    pub(crate) fn spawn(&self, home: &Path, args: &[&str]) -> Child {
         self.soi(home)
             .args(args)
             .stdout(Stdio::piped())
@@ -91,7 +92,7 @@ fn rand_suffix() -> u32 {
 }
 
 /// `n` listings of 25 sellers; every third one has scam patterns.
-fn write_listings(path: &Path, n: usize) {
+pub(crate) fn write_listings(path: &Path, n: usize) {
     let mut text = String::new();
     for i in 0..n {
         let (title, desc) = if i % 3 == 0 {
@@ -163,7 +164,7 @@ fn seller_view(json: &[u8]) -> Vec<(String, u64, u64, String, BTreeSet<String>)>
         .collect()
 }
 
-fn engine(action: &str, which: &str) {
+pub(crate) fn engine(action: &str, which: &str) {
     let script = repo_root().join(format!("deploy/engines/{action}.sh"));
     let out = Command::new("bash")
         .arg(script)

@@ -8,6 +8,9 @@ mod encoder; // the encoder tier: bench figures, eval per tier, folder errors, t
 mod evidence_cli; // `soi keys` and `soi evidence verify`: a demo crawl signed, changes named
 mod evidence_package; // `soi evidence package`: a demo listing as WACZ, validated, verified, tampering named
 mod hostile_input; // bad bytes, long lines, wild dates, huge fields: only their line fails
+mod metrics_embedded; // `--metrics` on crawl --every and alerts dispatch --follow; bad addresses named
+#[cfg(all(feature = "kafka", feature = "clickhouse"))]
+mod observability; // Prometheus scrapes the stages: consumed, scored, written, lag to zero; /readyz follows the broker; dashboard queries valid
 mod run_demo; // `soi run` on the demo marketplace: flags, reasons, idempotence
 mod score_cli; // `soi score`: the JSON Lines contract and malformed input
 mod support; // running the binary, free ports, temporary homes

@@ -1,7 +1,8 @@
 //! Helpers shared by the end-to-end tests.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 /// The repository root (where `pipelines/` and `models/` are).
 pub fn repo_root() -> PathBuf {
@@ -60,4 +61,64 @@ pub fn copy_dir(from: &Path, to: &Path) {
             std::fs::copy(e.path(), dest).expect("copy");
         }
     }
+}
+
+/// `curl` of a loopback URL: (HTTP status, body); status 0 when nothing answered.
+pub fn http_get(url: &str) -> (u16, String) {
+    let out = Command::new("curl")
+        .args(["-s", "-m", "10", "-w", "\n%{http_code}", url])
+        .output()
+        .expect("curl");
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let (body, code) = text.rsplit_once('\n').unwrap_or(("", "0"));
+    (code.trim().parse().unwrap_or(0), body.to_string())
+}
+
+/// Polls `check` every half second until it gives `Some`, failing after `limit` with `what`.
+pub fn wait_for<T>(limit: Duration, what: &str, mut check: impl FnMut() -> Option<T>) -> T {
+    let start = Instant::now();
+    loop {
+        if let Some(v) = check() {
+            return v;
+        }
+        assert!(
+            start.elapsed() < limit,
+            "gave up after {limit:?} waiting for {what}"
+        );
+        std::thread::sleep(Duration::from_millis(500));
+    }
+}
+
+/// SIGTERM to a long-running command, which finishes its work in hand and exits; its exit
+/// status, failing the test when it does not stop within 30 s.
+pub fn stop(mut child: Child, what: &str) -> std::process::ExitStatus {
+    let _ = Command::new("kill").arg(child.id().to_string()).status();
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(30) {
+        if let Ok(Some(status)) = child.try_wait() {
+            return status;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let _ = child.kill();
+    panic!("{what} did not stop on SIGTERM within 30 s");
+}
+
+/// The sum of the series `name` in Prometheus text format whose labels include every
+/// `label="value"` of `with`; `None` when no series matches.
+pub fn metric_sum(text: &str, name: &str, with: &[(&str, &str)]) -> Option<f64> {
+    let mut sum = None;
+    for line in text.lines().filter(|l| !l.starts_with('#')) {
+        let Some((series, value)) = line.rsplit_once(' ') else {
+            continue;
+        };
+        let (n, labels) = series.split_once('{').unwrap_or((series, ""));
+        let has = |(k, v): &(&str, &str)| labels.contains(&format!("{k}=\"{v}\""));
+        if n == name && with.iter().all(has) {
+            if let Ok(v) = value.parse::<f64>() {
+                sum = Some(sum.unwrap_or(0.0) + v);
+            }
+        }
+    }
+    sum
 }

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use chrono::Duration;
 use soi_store::{AlertOutbox, Attempt, Delivery};
+use soi_telemetry::names;
 
 use crate::backoff::RetryPolicy;
 use crate::clock::Clock;
@@ -103,8 +104,12 @@ impl Dispatcher {
         let due = self.outbox.claim_due(now, self.batch, self.lease).await?;
         let mut report = PassReport::default();
         for d in due {
-            report.add(self.one(d).await?);
+            let route = d.route.clone();
+            let r = self.one(d).await?;
+            measure(&route, &r);
+            report.add(r);
         }
+        self.measure_pending().await?;
         if report.touched() > 0 {
             tracing::info!(?report, "dispatch pass");
         }
@@ -190,6 +195,20 @@ impl Dispatcher {
         Ok(report)
     }
 
+    /// Sets the pending gauge of every route: routes with nothing pending read 0, not their last
+    /// value.
+    async fn measure_pending(&self) -> Result<(), AlertError> {
+        let pending = self.outbox.pending_by_route().await?;
+        for route in self.routes.keys() {
+            let n = pending
+                .iter()
+                .find(|(r, _)| r == route)
+                .map_or(0, |(_, n)| *n);
+            metrics::gauge!(names::ALERTS_PENDING, "route" => route.clone()).set(n as f64);
+        }
+        Ok(())
+    }
+
     /// Passes until nothing is pending, sleeping until the next delivery is due; gives up waiting
     /// once the next due time lies beyond `max_wait` from the start (those stay queued).
     pub async fn drain(&self, max_wait: std::time::Duration) -> Result<PassReport, AlertError> {
@@ -240,5 +259,18 @@ impl Dispatcher {
             .unwrap_or_default()
             .max(std::time::Duration::from_millis(20));
         tokio::time::sleep(wait).await;
+    }
+}
+
+/// Counts one delivery attempt's outcome for its route (a retry to come is a failed attempt).
+fn measure(route: &str, r: &PassReport) {
+    let route = route.to_string();
+    if r.delivered > 0 {
+        metrics::counter!(names::ALERTS_DELIVERED, "route" => route.clone())
+            .increment(r.delivered as u64);
+    }
+    if r.failed + r.retried > 0 {
+        metrics::counter!(names::ALERTS_FAILED, "route" => route)
+            .increment((r.failed + r.retried) as u64);
     }
 }

@@ -92,6 +92,32 @@ pub trait Subscriber: Send {
     async fn ack(&mut self, origin: &Origin) -> Result<(), BusError>;
 }
 
+/// How far a consumer group is behind in one partition.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartitionLag {
+    pub group: String,
+    pub topic: String,
+    pub partition: i32,
+    /// Messages in the partition the group has not acknowledged.
+    pub lag: i64,
+}
+
+/// How a bus is doing, for readiness probes and lag metrics.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BusHealth {
+    /// Why the bus is not ready, a sentence each (the broker does not answer, a subscriber has no
+    /// partitions yet); empty when it is ready.
+    pub problems: Vec<String>,
+    /// The lag of every partition this process's subscribers hold.
+    pub lag: Vec<PartitionLag>,
+}
+
+impl BusHealth {
+    pub fn is_ready(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
+
 /// A bus: makes publishers and subscribers, and closes topics when their producers are done.
 #[async_trait]
 pub trait Bus: Send + Sync {
@@ -100,4 +126,9 @@ pub trait Bus: Send + Sync {
     /// Says that no more messages will be published to `topic`: subscribers see the end once
     /// they have drained it. Streaming buses (Kafka) never end a topic and ignore this.
     async fn close(&self, topic: &str) -> Result<(), BusError>;
+    /// Whether the bus answers and this process's subscribers hold partitions, and their lag. The
+    /// in-process bus is always ready (it lives in this process) and reports no lag.
+    async fn health(&self) -> BusHealth {
+        BusHealth::default()
+    }
 }

@@ -11,6 +11,7 @@ use soi_sqlite::SqliteStore;
 use soi_store::Store;
 
 use crate::features;
+use crate::telemetry::Readiness;
 
 #[derive(Args, Debug)]
 pub struct Global {
@@ -38,6 +39,23 @@ pub struct Global {
     /// No progress bars.
     #[arg(short, long, global = true)]
     pub quiet: bool,
+    /// Serve Prometheus metrics on http://ADDR/metrics, with /healthz and /readyz probes
+    /// (e.g. 127.0.0.1:9464; 0.0.0.0:9464 in a container).
+    #[arg(long, env = "SOI_METRICS", value_name = "ADDR", global = true)]
+    pub metrics: Option<String>,
+    /// Log lines as `text` (for people) or `json` (one object per line, for log collectors).
+    #[arg(long, env = "SOI_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    pub log_format: LogFormat,
+    /// What this process is connected to, for /readyz.
+    #[arg(skip)]
+    pub readiness: Arc<Readiness>,
+}
+
+/// How log lines are written.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 impl Global {
@@ -49,10 +67,19 @@ impl Global {
         };
         let filter = tracing_subscriber::EnvFilter::try_from_default_env()
             .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
-        tracing_subscriber::fmt()
+        let fmt = tracing_subscriber::fmt()
             .with_env_filter(filter)
-            .with_writer(std::io::stderr)
-            .init();
+            .with_writer(std::io::stderr);
+        match self.log_format {
+            LogFormat::Text => fmt.init(),
+            // The stage span's fields (stage, topic, group) ride on every line of that stage.
+            LogFormat::Json => fmt
+                .json()
+                .with_current_span(true)
+                .with_span_list(false)
+                .flatten_event(true)
+                .init(),
+        }
     }
 
     /// Path of the embedded store file.
@@ -70,7 +97,9 @@ impl Global {
         let path = self.store_path()?;
         let store = SqliteStore::open(&path)
             .with_context(|| format!("opening the store {}", path.display()))?;
-        Ok(Arc::new(store))
+        let store: Arc<SqliteStore> = Arc::new(store);
+        self.readiness.watch_store(store.clone());
+        Ok(store)
     }
 
     /// Where the store is, for messages.
@@ -85,7 +114,9 @@ impl Global {
     pub async fn connect_store(&self) -> anyhow::Result<Arc<dyn Store>> {
         match self.store.as_deref() {
             Some(url) if url.starts_with("clickhouse://") => {
-                features::clickhouse::connect(url).await
+                let store = features::clickhouse::connect(url).await?;
+                self.readiness.watch_store(store.clone());
+                Ok(store)
             }
             Some(url) if url.contains("://") && !url.starts_with("sqlite://") => {
                 bail!("unknown store `{url}`: use a SQLite file path or clickhouse://HOST:PORT/DB")
@@ -106,6 +137,8 @@ impl Global {
         if !url.starts_with("kafka://") {
             bail!("unknown bus `{url}`: use kafka://HOST:PORT (or leave it out for in-process)");
         }
-        Ok(Some(features::kafka::connect(url, idle).await?))
+        let bus = features::kafka::connect(url, idle).await?;
+        self.readiness.watch_bus(bus.clone());
+        Ok(Some(bus))
     }
 }

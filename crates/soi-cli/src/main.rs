@@ -10,6 +10,7 @@ mod input;
 mod output;
 mod progress;
 mod signal;
+mod telemetry;
 
 use std::process::ExitCode;
 

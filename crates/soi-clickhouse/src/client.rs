@@ -107,6 +107,9 @@ impl ClickHouseStore {
             match op().await {
                 Ok(v) => return Ok(v),
                 Err(e) if transient(&e) && start.elapsed() < self.opts.max_outage => {
+                    metrics::counter!(soi_telemetry::names::STORE_RETRIES,
+                        "store" => "clickhouse", "operation" => what.to_string())
+                    .increment(1);
                     tracing::warn!(what, error = %e, retry_in_ms = delay.as_millis() as u64,
                         "clickhouse unavailable; retrying");
                     tokio::time::sleep(delay).await;

@@ -9,7 +9,7 @@ use soi_store::{
 };
 
 use crate::rows::{Count, KeyBody, SellerAgg};
-use crate::ClickHouseStore;
+use crate::{ClickHouseError, ClickHouseStore};
 
 /// Flagged sellers: aggregate the latest verdicts joined to their listings' observation times,
 /// then attach the latest seller facts. One join per SELECT, as ClickHouse 18.16 requires.
@@ -96,6 +96,18 @@ impl ClickHouseStore {
 
 #[async_trait]
 impl Store for ClickHouseStore {
+    async fn ping(&self) -> Result<(), StoreError> {
+        // One try, no retry: a probe reports the outage instead of waiting it out.
+        let one = tokio::time::timeout(
+            std::time::Duration::from_secs(2),
+            self.client.query("SELECT 1").fetch_one::<u8>(),
+        )
+        .await
+        .map_err(|_| ClickHouseError::Client(clickhouse::error::Error::TimedOut))?;
+        one.map_err(ClickHouseError::from)?;
+        Ok(())
+    }
+
     async fn put_scored(&self, batch: Vec<Scored>) -> Result<usize, StoreError> {
         Ok(self.put_scored_batch(batch).await?)
     }

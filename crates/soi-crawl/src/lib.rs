@@ -53,6 +53,7 @@ pub mod evidence;
 pub mod extract;
 pub mod fetch;
 pub mod health;
+mod measure;
 mod publish;
 pub mod serve;
 mod state;

@@ -12,6 +12,8 @@ use std::collections::VecDeque;
 use std::sync::{mpsc, Arc, Condvar, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 
+use soi_telemetry::names;
+
 use crate::tokenize::Tokens;
 use crate::{Encoder, EncoderError};
 
@@ -109,12 +111,14 @@ impl EncoderQueue {
             return Err(EncoderError::Closed);
         }
         if st.in_flight > 0 && st.in_flight + cost > self.shared.limit {
+            metrics::counter!(names::ENCODER_OVERLOADED).increment(1);
             return Err(EncoderError::Overloaded {
                 queued: st.in_flight,
                 limit: self.shared.limit,
             });
         }
         st.in_flight += cost;
+        metrics::gauge!(names::ENCODER_QUEUE).set(st.in_flight as f64);
         st.waiting.push_back(Job {
             tokens,
             cost,
@@ -164,9 +168,14 @@ fn work(shared: &Shared, enc: &Encoder) {
         let run =
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(shared, enc, &jobs)));
         let done: usize = jobs.iter().map(|j| j.cost).sum();
-        shared.lock().in_flight -= done;
+        {
+            let mut st = shared.lock();
+            st.in_flight -= done;
+            metrics::gauge!(names::ENCODER_QUEUE).set(st.in_flight as f64);
+        }
         match run {
             Ok(out) => {
+                metrics::counter!(names::ENCODER_TOKENS).increment(done as u64);
                 for (job, vecs) in jobs.into_iter().zip(out) {
                     // A caller that stopped waiting is not an error.
                     let _ = job.reply.send(Ok(vecs));

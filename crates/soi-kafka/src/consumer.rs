@@ -1,5 +1,7 @@
 //! The subscriber: a consumer-group member that stores offsets only on acknowledgement.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -48,8 +50,24 @@ impl ConsumerContext for AckContext {
 /// How long an idle subscriber waits for the group to assign it partitions before it ends.
 const UNASSIGNED_LIMIT: Duration = Duration::from_secs(60);
 
+/// A subscriber's consumer and what it acknowledged, shared with the bus's health check.
+pub struct Member {
+    pub(crate) consumer: StreamConsumer<AckContext>,
+    pub(crate) group: String,
+    /// Next offset to read after the last acknowledged message, per (topic, partition).
+    pub(crate) acked: Mutex<HashMap<(String, i32), i64>>,
+}
+
+impl Drop for Member {
+    fn drop(&mut self) {
+        if let Err(e) = self.consumer.commit_consumer_state(CommitMode::Sync) {
+            tracing::debug!(error = %e, "final offset commit");
+        }
+    }
+}
+
 pub struct KafkaSubscriber {
-    consumer: StreamConsumer<AckContext>,
+    member: Arc<Member>,
     idle: Option<Duration>,
     shutdown: watch::Receiver<bool>,
 }
@@ -75,10 +93,19 @@ impl KafkaSubscriber {
             .create_with_context(AckContext)?;
         consumer.subscribe(&[&opts.topic(topic)])?;
         Ok(KafkaSubscriber {
-            consumer,
+            member: Arc::new(Member {
+                consumer,
+                group: group.to_string(),
+                acked: Mutex::new(HashMap::new()),
+            }),
             idle: opts.idle_timeout,
             shutdown,
         })
+    }
+
+    /// The shared half, for the bus's health check.
+    pub fn member(&self) -> Arc<Member> {
+        self.member.clone()
     }
 }
 
@@ -103,7 +130,7 @@ impl Subscriber for KafkaSubscriber {
                 let _ = stop.wait_for(|s| *s).await.map(|_| ());
             };
             tokio::select! {
-                m = self.consumer.recv() => {
+                m = self.member.consumer.recv() => {
                     let m = match m {
                         Ok(m) => m,
                         // The broker being away (restart, network) is reported as a consumption
@@ -131,7 +158,7 @@ impl Subscriber for KafkaSubscriber {
                 _ = idle => {
                     // Idle only counts once the group gave us partitions: joining a group can
                     // take longer than the idle period. Give up waiting for that after a while.
-                    let assigned = self.consumer.assignment().map(|a| a.count() > 0).unwrap_or(false);
+                    let assigned = self.member.consumer.assignment().map(|a| a.count() > 0).unwrap_or(false);
                     if assigned || started.elapsed() > UNASSIGNED_LIMIT {
                         return Ok(None);
                     }
@@ -149,20 +176,17 @@ impl Subscriber for KafkaSubscriber {
             Offset::Offset(origin.offset + 1),
         )
         .map_err(|e| BusError::Backend(e.to_string()))?;
-        if let Err(e) = self.consumer.store_offsets(&tpl) {
+        if let Err(e) = self.member.consumer.store_offsets(&tpl) {
             // After a rebalance took the partition away, its new owner re-reads from the last
             // committed offset: the message is processed again, never lost.
             tracing::warn!(topic = %origin.topic, partition = origin.partition, error = %e,
                 "cannot store offset (partition revoked?)");
         }
+        self.member
+            .acked
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert((origin.topic.clone(), origin.partition), origin.offset + 1);
         Ok(())
-    }
-}
-
-impl Drop for KafkaSubscriber {
-    fn drop(&mut self) {
-        if let Err(e) = self.consumer.commit_consumer_state(CommitMode::Sync) {
-            tracing::debug!(error = %e, "final offset commit");
-        }
     }
 }

@@ -20,16 +20,17 @@ mod admin;
 mod config;
 mod consumer;
 mod error;
+mod health;
 mod producer;
 
 pub use admin::ensure_topics;
 pub use config::KafkaOptions;
 pub use error::KafkaBusError;
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, Weak};
 
 use async_trait::async_trait;
-use soi_bus::{Bus, BusError, Publisher, Subscriber};
+use soi_bus::{Bus, BusError, BusHealth, Publisher, Subscriber};
 use tokio::sync::watch;
 
 /// A bus on a Kafka-protocol broker.
@@ -37,6 +38,8 @@ pub struct KafkaBus {
     opts: KafkaOptions,
     producer: Arc<producer::KafkaPublisher>,
     shutdown: watch::Sender<bool>,
+    /// This process's subscribers, for the health check (dropped ones fall away).
+    members: Mutex<Vec<Weak<consumer::Member>>>,
 }
 
 impl KafkaBus {
@@ -49,6 +52,7 @@ impl KafkaBus {
             opts,
             producer,
             shutdown,
+            members: Mutex::new(Vec::new()),
         })
     }
 
@@ -78,11 +82,30 @@ impl Bus for KafkaBus {
         let sub =
             consumer::KafkaSubscriber::new(&self.opts, topic, group, self.shutdown.subscribe())
                 .map_err(|e| BusError::Backend(e.to_string()))?;
+        let mut members = self.members.lock().unwrap_or_else(|p| p.into_inner());
+        members.retain(|m| m.strong_count() > 0);
+        members.push(Arc::downgrade(&sub.member()));
         Ok(Box::new(sub))
     }
 
     async fn close(&self, _topic: &str) -> Result<(), BusError> {
         // A Kafka topic has no end; subscribers stop on shutdown or when idle.
         Ok(())
+    }
+
+    async fn health(&self) -> BusHealth {
+        let members = self
+            .members
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        let producer = self.producer.clone();
+        // Broker requests block: off the async threads.
+        tokio::task::spawn_blocking(move || health::check(producer.rdkafka(), &members))
+            .await
+            .unwrap_or_else(|e| BusHealth {
+                problems: vec![format!("health check failed: {e}")],
+                lag: Vec::new(),
+            })
     }
 }

@@ -49,6 +49,11 @@ impl KafkaPublisher {
         })
     }
 
+    /// The librdkafka producer, for broker requests of the health check.
+    pub(crate) fn rdkafka(&self) -> &FutureProducer {
+        &self.producer
+    }
+
     fn take_pending(&self) -> Vec<DeliveryFuture> {
         std::mem::take(&mut *self.pending.lock().unwrap_or_else(|p| p.into_inner()))
     }

@@ -87,6 +87,7 @@ pub async fn dead_letter(
 ) -> Result<(), PipelineError> {
     tracing::warn!(
         stage,
+        key = %d.message.key,
         topic = %d.origin.topic,
         partition = d.origin.partition,
         offset = d.origin.offset,

@@ -19,6 +19,7 @@ mod dead_letter;
 mod dead_letter_file;
 pub mod embedded;
 mod error;
+mod measure;
 mod score_stage;
 pub mod sink_check;
 mod sink_stage;

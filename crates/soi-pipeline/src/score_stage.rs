@@ -38,6 +38,10 @@ struct ScoreHandler {
 
 #[async_trait]
 impl BatchHandler for ScoreHandler {
+    fn stage(&self) -> &'static str {
+        STAGE
+    }
+
     async fn handle(
         &mut self,
         batch: &[Delivery],
@@ -57,6 +61,7 @@ impl BatchHandler for ScoreHandler {
         })
         .await
         .map_err(|e| PipelineError::Task(e.to_string()))?;
+        crate::measure::verdicts(&verdicts);
         for ((listing, verdict), d) in listings.into_iter().zip(verdicts).zip(sources) {
             let key = listing.key();
             let env = Envelope::new(Kind::Scored, key.clone(), Scored { listing, verdict });

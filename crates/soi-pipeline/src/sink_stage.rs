@@ -136,6 +136,10 @@ impl<T: Sinkable> SinkHandler<T> {
 
 #[async_trait]
 impl<T: Sinkable> BatchHandler for SinkHandler<T> {
+    fn stage(&self) -> &'static str {
+        self.stage
+    }
+
     async fn handle(
         &mut self,
         batch: &[Delivery],
@@ -147,7 +151,8 @@ impl<T: Sinkable> BatchHandler for SinkHandler<T> {
         out.dead_lettered = dead_lettered;
         publisher.flush().await?;
         out.processed = rows.len() as u64;
-        match T::write(self.store.as_ref(), rows).await {
+        let written = crate::measure::store_write(self.stage, T::write(self.store.as_ref(), rows));
+        match written.await {
             Ok(n) => out.changed = n as u64,
             Err(e) if e.is_content() => {
                 tracing::warn!(stage = self.stage, error = %e,

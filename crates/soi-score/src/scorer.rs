@@ -362,6 +362,11 @@ impl Scorer for SoiScorer {
                     .collect();
                 let answers = second.predict_batch(&refs, &fast);
                 tracing::debug!(n = idx.len(), tier = second.name(), "second tier consulted");
+                for &i in &idx {
+                    metrics::counter!(soi_telemetry::names::SCORED_ENCODER,
+                        "marketplace" => listings[i].marketplace.clone())
+                    .increment(1);
+                }
                 for (&i, a) in idx.iter().zip(answers.iter()) {
                     let Some(a) = a else { continue };
                     let p = &mut parts[i];

@@ -183,6 +183,10 @@ impl AlertOutbox for SqliteStore {
     async fn next_due(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
         self.with_conn(outbox::next_due).await
     }
+
+    async fn pending_by_route(&self) -> Result<Vec<(String, u64)>, StoreError> {
+        self.with_conn(outbox::pending_by_route).await
+    }
 }
 
 #[async_trait]

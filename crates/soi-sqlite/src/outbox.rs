@@ -251,6 +251,21 @@ pub fn counts(conn: &mut Connection) -> Result<OutboxCounts, Error> {
     })
 }
 
+/// Pending deliveries per route.
+pub fn pending_by_route(conn: &mut Connection) -> Result<Vec<(String, u64)>, Error> {
+    let mut st = conn.prepare(
+        "SELECT route, COUNT(*) FROM alert_deliveries WHERE status = 'pending'
+         GROUP BY route ORDER BY route",
+    )?;
+    let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (route, n) = row?;
+        out.push((route, n.max(0) as u64));
+    }
+    Ok(out)
+}
+
 /// When the earliest pending delivery is due and not leased (`None` when nothing is pending).
 pub fn next_due(conn: &mut Connection) -> Result<Option<DateTime<Utc>>, Error> {
     let (n, first): (i64, Option<String>) = conn.query_row(

@@ -14,13 +14,15 @@ use crate::Error;
 /// The reason code that marks a link to a blocklisted domain.
 pub const BLOCKLISTED_DOMAIN: &str = "blocklisted_domain";
 
-/// Evaluates every rule for one changed verdict and queues what fires. Returns alerts written.
+/// Evaluates every rule for one changed verdict and queues what fires. Returns alerts written;
+/// adds the route of every delivery queued to `queued`.
 pub fn raise(
     tx: &Transaction,
     rules: &AlertRules,
     listing: &Listing,
     verdict: &Verdict,
     verdict_hash: &str,
+    queued: &mut Vec<String>,
 ) -> Result<usize, Error> {
     let seller = load_seller(tx, listing, verdict)?;
     let mut written = 0;
@@ -42,7 +44,7 @@ pub fn raise(
             state: AlertState::Active,
             suppressed_by: None,
         };
-        written += insert(tx, rule, alert)?;
+        written += insert(tx, rule, alert, queued)?;
     }
     Ok(written)
 }
@@ -169,7 +171,12 @@ fn flagged_in_window(
     Ok(n)
 }
 
-fn insert(tx: &Transaction, rule: &AlertRule, mut alert: Alert) -> Result<usize, Error> {
+fn insert(
+    tx: &Transaction,
+    rule: &AlertRule,
+    mut alert: Alert,
+    queued: &mut Vec<String>,
+) -> Result<usize, Error> {
     let subject = match alert.seller_id() {
         Some(s) => s.to_string(),
         None => format!("listing:{}", alert.listing.id),
@@ -233,11 +240,14 @@ fn insert(tx: &Transaction, rule: &AlertRule, mut alert: Alert) -> Result<usize,
     }
     if alert.state == AlertState::Active {
         for route in &rule.routes {
-            tx.execute(
+            let n = tx.execute(
                 "INSERT OR IGNORE INTO alert_deliveries (alert_key, route, status, attempts)
                  VALUES (?1, ?2, 'pending', 0)",
                 params![alert.key, route],
             )?;
+            if n > 0 {
+                queued.push(route.clone());
+            }
         }
         tracing::info!(key = %alert.key, rule = %alert.rule, subject, "alert queued");
     } else {

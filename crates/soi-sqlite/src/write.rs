@@ -21,6 +21,7 @@ pub fn put_scored(
     let tx = conn.transaction()?;
     let mut changed = 0;
     let mut alerts = 0;
+    let mut queued = Vec::new();
     for s in batch {
         if let Some(seller) = &s.listing.seller {
             changed += put_seller(&tx, seller)?;
@@ -29,13 +30,17 @@ pub fn put_scored(
         if let Some((v, hash)) = put_verdict(&tx, &s.listing, &s.verdict)? {
             changed += 1;
             if let Some(rules) = rules {
-                alerts += raise::raise(&tx, rules, &s.listing, &v, &hash)?;
+                alerts += raise::raise(&tx, rules, &s.listing, &v, &hash, &mut queued)?;
             }
         }
     }
     tx.commit()?;
     if alerts > 0 {
         tracing::info!(alerts, "alerts written to the outbox");
+    }
+    // Counted once committed: a rolled-back batch raised nothing.
+    for route in queued {
+        metrics::counter!(soi_telemetry::names::ALERTS_RAISED, "route" => route).increment(1);
     }
     Ok(changed)
 }

@@ -65,4 +65,9 @@ pub trait Store: Send + Sync {
     ) -> Result<Option<ListingDetail>, StoreError>;
     /// Row counts per table.
     async fn counts(&self) -> Result<StoreCounts, StoreError>;
+    /// Whether the store answers now, asked once without waiting out an outage (readiness
+    /// probes). An embedded file store is there while its process is.
+    async fn ping(&self) -> Result<(), StoreError> {
+        Ok(())
+    }
 }

@@ -50,6 +50,8 @@ pub trait AlertOutbox: Send + Sync {
     async fn retry_failed(&self, key: Option<&str>) -> Result<usize, StoreError>;
     async fn delivery_log(&self, key: Option<&str>) -> Result<Vec<DeliveryLogEntry>, StoreError>;
     async fn outbox_counts(&self) -> Result<OutboxCounts, StoreError>;
+    /// Pending deliveries per route (routes with none are left out).
+    async fn pending_by_route(&self) -> Result<Vec<(String, u64)>, StoreError>;
     /// When the earliest pending delivery is due; `None` when nothing is pending.
     async fn next_due(&self) -> Result<Option<DateTime<Utc>>, StoreError>;
 }

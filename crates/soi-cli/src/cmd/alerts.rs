@@ -91,9 +91,13 @@ pub fn load_config(g: &Global) -> anyhow::Result<Option<AlertsConfig>> {
     Ok(Some(cfg.resolve_dirs(&g.home)))
 }
 
+/// The embedded store that holds the outbox, watched by `/readyz` when `--metrics` is on.
 fn open_sqlite(g: &Global) -> anyhow::Result<SqliteStore> {
     let path = g.store_path()?;
-    SqliteStore::open(&path).with_context(|| format!("opening the store {}", path.display()))
+    let store = SqliteStore::open(&path)
+        .with_context(|| format!("opening the store {}", path.display()))?;
+    g.readiness.watch_store(Arc::new(store.clone()));
+    Ok(store)
 }
 
 /// What `soi run` keeps to dispatch after the pipeline: the store with its outbox and the config.
@@ -232,9 +236,7 @@ pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
             let store = open_sqlite(g)?;
             let d = Dispatcher::new(Arc::new(store.clone()), &cfg, Arc::new(SystemClock))?;
             let r = if follow {
-                let stop = async {
-                    let _ = tokio::signal::ctrl_c().await;
-                };
+                let stop = crate::signal::shutdown();
                 d.follow(Duration::from_secs(poll_secs.max(1)), stop)
                     .await?
             } else {

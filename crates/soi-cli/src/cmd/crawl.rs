@@ -1,6 +1,10 @@
 //! `soi crawl --marketplace NAME`: crawl one marketplace and print what it found as JSON Lines
 //! (versioned envelopes, the same messages `soi run` puts on the bus). A marketplace with a
 //! `local_site` (the demo) is served on 127.0.0.1 for the crawl.
+//!
+//! With `--every SECS` it stays up and crawls again on that schedule (a long-running crawler
+//! whose `--metrics` Prometheus can scrape); a failed run is reported and the next one still
+//! comes. Ctrl-C or SIGTERM stops it between runs.
 
 use std::process::ExitCode;
 
@@ -35,6 +39,9 @@ pub struct Args {
     /// Print the crawl report as JSON on stderr at the end.
     #[arg(long)]
     report_json: bool,
+    /// Crawl again every SECS seconds (from the start of one run to the next) until stopped.
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
+    every: Option<u64>,
 }
 
 pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
@@ -80,10 +87,40 @@ pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
             p.listings, p.sellers, p.unchanged, p.errors
         ));
     };
-    let report = crawl(&config, &opts, publisher, &evidence.store, &on_progress).await?;
-    publisher.flush().await?;
-    eprintln!("{}", evidence.finish().await);
+    let Some(every) = a.every.map(std::time::Duration::from_secs) else {
+        let report = crawl(&config, &opts, publisher, &evidence.store, &on_progress).await?;
+        publisher.flush().await?;
+        eprintln!("{}", evidence.finish().await);
+        bar.finish_and_clear();
+        summary(&report, a.report_json)?;
+        return Ok(ExitCode::SUCCESS);
+    };
+    let stop = crate::signal::shutdown();
+    tokio::pin!(stop);
+    loop {
+        let started = tokio::time::Instant::now();
+        match crawl(&config, &opts, publisher, &evidence.store, &on_progress).await {
+            Ok(report) => {
+                publisher.flush().await?;
+                eprintln!("{}", evidence.finish().await);
+                summary(&report, a.report_json)?;
+            }
+            Err(e) => {
+                tracing::error!(marketplace = %config.id, error = %e, "crawl failed; trying again on schedule");
+                eprintln!("error: crawl of {} failed: {e}", config.id);
+            }
+        }
+        tokio::select! {
+            _ = &mut stop => break,
+            _ = tokio::time::sleep_until(started + every) => {}
+        }
+    }
     bar.finish_and_clear();
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What one crawl did, on stderr.
+fn summary(report: &soi_crawl::CrawlReport, json: bool) -> anyhow::Result<()> {
     for e in &report.errors {
         eprintln!("error: {}: {}", e.url, e.message);
     }
@@ -114,8 +151,8 @@ pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
             ""
         }
     );
-    if a.report_json {
+    if json {
         eprintln!("{}", serde_json::to_string(&report)?);
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }

@@ -75,7 +75,30 @@ pub enum Command {
 }
 
 impl Command {
+    /// The command's name in metrics, and what it connects to (bus, store), for `/readyz`.
+    fn shape(&self, g: &Global) -> (&'static str, bool, bool) {
+        let bus = g.bus.is_some();
+        match self {
+            Command::Score(_) => ("score", bus, false),
+            Command::Sink(_) => ("sink", bus, true),
+            Command::Crawl(_) => ("crawl", bus, false),
+            Command::Publish(_) => ("publish", bus, false),
+            Command::Alerts(_) => ("alerts", false, true),
+            Command::Run(_) => ("run", false, true),
+            _ => ("other", false, false),
+        }
+    }
+
     pub async fn exec(self, g: &Global) -> anyhow::Result<ExitCode> {
+        // Kept alive while the command runs.
+        let _endpoint = match &g.metrics {
+            Some(addr) => {
+                let (name, bus, store) = self.shape(g);
+                g.readiness.expect(bus, store);
+                Some(crate::telemetry::start(addr, name, g.readiness.clone()).await?)
+            }
+            None => None,
+        };
         match self {
             Command::Run(a) => run::exec(a, g).await,
             Command::Score(a) => score::exec(a, g).await,

@@ -145,6 +145,18 @@ pub async fn crawl(
     evidence: &EvidenceStore,
     progress: ProgressFn<'_>,
 ) -> Result<CrawlReport, CrawlError> {
+    let done = crawl_once(config, opts, publisher, evidence, progress).await;
+    crate::measure::run(&config.id, done.is_ok());
+    done
+}
+
+async fn crawl_once(
+    config: &MarketplaceConfig,
+    opts: &CrawlOptions,
+    publisher: &dyn Publisher,
+    evidence: &EvidenceStore,
+    progress: ProgressFn<'_>,
+) -> Result<CrawlReport, CrawlError> {
     let c = Compiled::new(config.clone()).map_err(|problems| {
         let (problem, _) = problems.into_iter().next().unwrap_or_default();
         ConfigError {
@@ -264,6 +276,7 @@ impl Run<'_> {
         };
         let warnings = crate::health::compare(&self.state.health, &h);
         tracing::info!(marketplace = %self.report.marketplace, "{}", h.summary());
+        crate::measure::health(&self.report.marketplace, &h);
         for w in &warnings {
             tracing::warn!(marketplace = %self.report.marketplace, field = %w.field, now = w.now, recent = w.recent, "extraction health: {}", w.message);
         }
@@ -295,6 +308,7 @@ impl Run<'_> {
             self.report.robots_blocked += 1;
         }
         tracing::warn!(%url, error = %e, "page failed");
+        crate::measure::page(&self.report.marketplace, url, crate::measure::Page::Failed);
         self.report.errors.push(PageIssue {
             url: url.to_string(),
             message: e.to_string(),
@@ -359,6 +373,11 @@ impl Run<'_> {
         let prev = self.state.pages.get(&key).cloned();
         if f.not_modified {
             self.report.pages_unchanged += 1;
+            crate::measure::page(
+                &self.report.marketplace,
+                url,
+                crate::measure::Page::Unchanged,
+            );
             let sha = prev.map(|p| p.sha256).unwrap_or_default();
             if !sha.is_empty() {
                 self.evidence
@@ -376,6 +395,12 @@ impl Run<'_> {
         if unchanged {
             self.report.pages_unchanged += 1;
         }
+        let what = if unchanged {
+            crate::measure::Page::Unchanged
+        } else {
+            crate::measure::Page::Fetched
+        };
+        crate::measure::page(&self.report.marketplace, url, what);
         self.state.pages.insert(
             key,
             PageState {
@@ -480,6 +505,7 @@ impl Run<'_> {
             let bytes = Envelope::new(Kind::Listing, key.clone(), l).to_bytes();
             if self.send(page, &url, TOPIC_LISTINGS, &key, bytes).await? {
                 self.report.listings += 1;
+                crate::measure::listing(&self.report.marketplace);
             }
         }
         Ok(())
