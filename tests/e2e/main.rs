@@ -3,6 +3,7 @@ mod alerts_report; // `soi alerts` and `soi report`: demo alerts dropped once, s
 mod analyst_tools; // `soi sellers` and `soi listing` on a store filled by `soi run`
 #[cfg(all(feature = "kafka", feature = "clickhouse"))]
 mod distributed; // Kafka + ClickHouse as separate processes: same answers, nothing lost or doubled
+mod drift; // `soi drift`: a store whose scores moved gets its PSI, a warning and exit 2
 #[cfg(feature = "encoder")]
 mod encoder; // the encoder tier: bench figures, eval per tier, folder errors, the band reaching it
 mod evidence_cli; // `soi keys` and `soi evidence verify`: a demo crawl signed, changes named

@@ -23,6 +23,7 @@
 
 mod admin;
 mod client;
+mod drift;
 mod error;
 mod migrate;
 mod read;

@@ -224,6 +224,13 @@ impl Store for ClickHouseStore {
         }))
     }
 
+    async fn score_days(
+        &self,
+        since: chrono::NaiveDate,
+    ) -> Result<Vec<soi_store::drift::ScoreDay>, StoreError> {
+        self.read_score_days(since).await
+    }
+
     async fn counts(&self) -> Result<StoreCounts, StoreError> {
         let n = |table: &'static str| async move {
             let sql = format!("SELECT count() AS n FROM {table} FINAL");

@@ -164,3 +164,11 @@ async fn an_old_seller_summary_migrates_to_latest_verdicts() {
     want[1] = ("a".into(), 2, 0, 0.3);
     assert_eq!(summary(&again).await, want);
 }
+
+#[tokio::test]
+async fn score_days_count_each_listings_latest_verdict() {
+    let Some(s) = store("scores").await else {
+        return;
+    };
+    conformance::score_days_count_each_listings_latest_verdict(&s).await;
+}

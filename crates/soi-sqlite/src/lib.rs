@@ -122,6 +122,13 @@ impl Store for SqliteStore {
     async fn counts(&self) -> Result<StoreCounts, StoreError> {
         self.with_conn(read::counts).await
     }
+
+    async fn score_days(
+        &self,
+        since: chrono::NaiveDate,
+    ) -> Result<Vec<soi_store::drift::ScoreDay>, StoreError> {
+        self.with_conn(move |c| read::score_days(c, since)).await
+    }
 }
 
 #[async_trait]

@@ -1,8 +1,9 @@
 //! Analysts' queries on the embedded store.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 use soi_model::{Listing, Seller, Verdict};
+use soi_store::drift::{ScoreDay, ScoreTally};
 use soi_store::{
     parse_stored, summarize_reasons, ListingDetail, ReasonSummary, SellerQuery, SellerSummary,
     StoreCounts, StoreError,
@@ -160,4 +161,31 @@ pub fn counts(conn: &mut Connection) -> Result<StoreCounts, Error> {
         sellers: n("sellers")?,
         verdicts: n("verdicts")?,
     })
+}
+
+/// The score distribution per marketplace, head and day from `since` on (one row per listing:
+/// the table holds each listing's latest verdict). Streamed: memory grows with the days, not
+/// with the verdicts.
+pub fn score_days(conn: &mut Connection, since: NaiveDate) -> Result<Vec<ScoreDay>, Error> {
+    let from = since.and_time(NaiveTime::MIN).and_utc();
+    let mut stmt = conn.prepare_cached(
+        "SELECT marketplace, listing_id, scored_at, risk, body FROM verdicts WHERE scored_at >= ?1",
+    )?;
+    let mut rows = stmt.query(params![from.to_rfc3339()])?;
+    let mut tally = ScoreTally::default();
+    while let Some(r) = rows.next()? {
+        let (marketplace, id): (String, String) = (r.get(0)?, r.get(1)?);
+        let Some(at) = time(r.get(2)?).filter(|t| *t >= from) else {
+            continue;
+        };
+        let body: String = r.get(4)?;
+        tally.add_stored(
+            &marketplace,
+            &format!("{marketplace}/{id}"),
+            at,
+            r.get(3)?,
+            &body,
+        )?;
+    }
+    Ok(tally.finish())
 }

@@ -53,3 +53,9 @@ async fn rescoring_moves_the_seller_summary() {
     let (_dir, s) = store();
     conformance::rescoring_moves_the_seller_summary(&s).await;
 }
+
+#[tokio::test]
+async fn score_days_count_each_listings_latest_verdict() {
+    let (_dir, s) = store();
+    conformance::score_days_count_each_listings_latest_verdict(&s).await;
+}

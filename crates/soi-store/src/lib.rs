@@ -22,6 +22,7 @@ pub mod alert;
 mod canonical;
 #[cfg(feature = "conformance")]
 pub mod conformance;
+pub mod drift;
 mod error;
 mod hash;
 mod merge;
@@ -65,6 +66,12 @@ pub trait Store: Send + Sync {
     ) -> Result<Option<ListingDetail>, StoreError>;
     /// Row counts per table.
     async fn counts(&self) -> Result<StoreCounts, StoreError>;
+    /// The score distribution per marketplace, head and UTC day from `since` on, each listing
+    /// counted once by its latest verdict ([`drift`]).
+    async fn score_days(
+        &self,
+        since: chrono::NaiveDate,
+    ) -> Result<Vec<drift::ScoreDay>, StoreError>;
     /// Whether the store answers now, asked once without waiting out an outage (readiness
     /// probes). An embedded file store is there while its process is.
     async fn ping(&self) -> Result<(), StoreError> {

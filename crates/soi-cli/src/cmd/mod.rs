@@ -16,6 +16,7 @@ mod bench;
 mod bench_encoder;
 mod crawl;
 mod dlq;
+mod drift;
 #[cfg(feature = "encoder")]
 mod eval;
 mod evidence;
@@ -57,6 +58,8 @@ pub enum Command {
     Alerts(alerts::Args),
     /// Reports for foreign agencies (cross-border sellers).
     Report(report::Args),
+    /// Has the score distribution moved? Each recent day against the weeks before (PSI).
+    Drift(drift::Args),
     /// Crawl one marketplace and print its listings and sellers as JSON Lines.
     Crawl(crawl::Args),
     /// Check every file in the pipelines folder (file, line and problem of each mistake).
@@ -108,6 +111,7 @@ impl Command {
             Command::Dlq(a) => dlq::exec(a, g).await,
             Command::Listing(a) => listing::exec(a, g).await,
             Command::Alerts(a) => alerts::exec(a, g).await,
+            Command::Drift(a) => drift::exec(a, g).await,
             Command::Report(a) => report::exec(a, g).await,
             Command::Crawl(a) => crawl::exec(a, g).await,
             Command::Validate(a) => validate::exec(a, g).await,

@@ -1,5 +1,5 @@
 //! The behaviour every store implementation must show, as reusable checks, in three sections:
-//! [`listings`] ([`crate::Store`]), [`outbox`] ([`crate::AlertOutbox`]) and [`report`]
+//! [`listings`] and [`scores`] ([`crate::Store`]), [`outbox`] ([`crate::AlertOutbox`]) and [`report`]
 //! ([`crate::ReportSource`]).
 //!
 //! Why here: "same queries, same answers" across the embedded store and ClickHouse is a promise
@@ -10,12 +10,14 @@
 pub mod listings;
 pub mod outbox;
 pub mod report;
+pub mod scores;
 
 pub use listings::{
     flagged_sellers_filters_and_reasons, forged_seller_flags_do_not_stick, rescored,
     rescoring_moves_the_seller_summary, same_input_twice_changes_nothing,
     seller_page_facts_survive_partial_sightings,
 };
+pub use scores::score_days_count_each_listings_latest_verdict;
 
 use chrono::{DateTime, TimeZone, Utc};
 use soi_model::{Listing, Reason, Scored, Seller, Verdict};
