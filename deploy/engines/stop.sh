@@ -20,5 +20,17 @@ for e in "${which[@]}"; do
     rm -f "$pid"
     echo "$e stopped"
   fi
+  # A listener the pid file did not name (a start that lost its pid file): stop it too, so that
+  # "stopped" means the port is closed.
+  port="$SOI_KAFKA_PORT"; name=tansu
+  [ "$e" = kafka ] || { port="$SOI_CLICKHOUSE_HTTP_PORT"; name=clickhouse; }
+  for _ in $(seq 1 100); do
+    stray="$(ss -ltnpH "sport = :$port" 2>/dev/null | grep -o "\"$name[^\"]*\",pid=[0-9]*" | grep -o '[0-9]*$' | head -1 || true)"
+    [ -n "$stray" ] || break
+    echo "$e: stopping pid $stray still listening on port $port" >&2
+    kill "$stray" 2>/dev/null || true
+    sleep 0.2
+    kill -0 "$stray" 2>/dev/null && kill -9 "$stray" 2>/dev/null || true
+  done
 done
 [ "$wipe" -eq 0 ] || rm -rf "$SOI_ENGINES_DIR"

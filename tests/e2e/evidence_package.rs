@@ -14,13 +14,13 @@ fn text(b: &[u8]) -> String {
 }
 
 /// `soi ARGS` in `home` with the key file's key (not one from the environment).
-fn soi_k(home: &Path, args: &[&str], code: i32) -> Output {
+pub(crate) fn soi_k(home: &Path, args: &[&str], code: i32) -> Output {
     run_expect(soi(home).env_remove("SOI_EVIDENCE_KEY").args(args), code)
 }
 
 /// Whether py-wacz's `wacz` runs; without it the validation skips (and fails when
 /// SOI_REQUIRE_TOOLS=1).
-fn have_wacz() -> bool {
+pub(crate) fn have_wacz() -> bool {
     let ok = Command::new("wacz")
         .arg("--version")
         .output()
@@ -38,7 +38,7 @@ fn have_wacz() -> bool {
 }
 
 /// The zip's entries, in order.
-fn entries(zip: &Path) -> Vec<(String, Vec<u8>)> {
+pub(crate) fn entries(zip: &Path) -> Vec<(String, Vec<u8>)> {
     let mut z = zip::ZipArchive::new(std::fs::File::open(zip).unwrap()).unwrap();
     (0..z.len())
         .map(|i| {

@@ -7,6 +7,7 @@ mod drift; // `soi drift`: a store whose scores moved gets its PSI, a warning an
 #[cfg(feature = "encoder")]
 mod encoder; // the encoder tier: bench figures, eval per tier, folder errors, the band reaching it
 mod evidence_cli; // `soi keys` and `soi evidence verify`: a demo crawl signed, changes named
+mod evidence_custody; // every evidence export, package and verification chained in the custody log
 mod evidence_package; // `soi evidence package`: a demo listing as WACZ, validated, verified, tampering named
 mod hostile_input; // bad bytes, long lines, wild dates, huge fields: only their line fails
 mod metrics_embedded; // `--metrics` on crawl --every and alerts dispatch --follow; bad addresses named
@@ -14,5 +15,6 @@ mod metrics_embedded; // `--metrics` on crawl --every and alerts dispatch --foll
 mod observability; // Prometheus scrapes the stages: consumed, scored, written, lag to zero; /readyz follows the broker; dashboard queries valid
 mod run_demo; // `soi run` on the demo marketplace: flags, reasons, idempotence
 mod score_cli; // `soi score`: the JSON Lines contract and malformed input
+mod screenshots; // demo listing pages shot by headless Chromium, sealed, packaged in the WACZ
 mod support; // running the binary, free ports, temporary homes
 mod validate; // `soi validate`: shipped files pass, mistakes named with file and line

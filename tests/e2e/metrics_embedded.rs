@@ -19,7 +19,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::support::{
-    copy_dir, free_port, http_get, metric_sum, repo_root, run_expect, soi, stop, wait_for,
+    copy_dir, free_port, http_get, metric_sum, repo_root, run_expect, soi, wait_for, Running,
 };
 
 #[test]
@@ -41,6 +41,7 @@ fn crawl_every_serves_crawl_metrics_and_stops_on_sigterm() {
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
+        .map(Running::new)
         .expect("start soi crawl --every");
     let url = format!("http://{addr}/metrics");
     let text = wait_for(Duration::from_secs(120), "two finished crawl runs", || {
@@ -101,7 +102,7 @@ fn crawl_every_serves_crawl_metrics_and_stops_on_sigterm() {
     );
     assert_eq!(http_get(&format!("http://{addr}/healthz")).0, 200);
     assert_eq!(http_get(&format!("http://{addr}/readyz")).0, 200);
-    let status = stop(child, "soi crawl --every");
+    let status = child.stop("soi crawl --every");
     assert!(status.success(), "soi crawl --every ended with {status}");
 }
 
@@ -180,6 +181,7 @@ fn alerts_dispatch_follow_counts_failed_and_pending_deliveries_per_route() {
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
+        .map(Running::new)
         .expect("start soi alerts dispatch --follow");
     let url = format!("http://{addr}/metrics");
     let text = wait_for(Duration::from_secs(60), "failed deliveries counted", || {
@@ -202,7 +204,7 @@ fn alerts_dispatch_follow_counts_failed_and_pending_deliveries_per_route() {
     );
     assert_eq!(http_get(&format!("http://{addr}/readyz")).0, 200);
     // Stopped with deliveries still pending: exit 2, as without --follow.
-    let status = stop(child, "soi alerts dispatch --follow");
+    let status = child.stop("soi alerts dispatch --follow");
     assert_eq!(
         status.code(),
         Some(2),

@@ -16,7 +16,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::distributed::{engine, engines, write_listings, Space, ENGINES};
-use crate::support::{free_port, http_get as get, repo_root, run_expect, stop, wait_for};
+use crate::support::{free_port, http_get as get, repo_root, run_expect, wait_for, Running};
 
 const LISTINGS: usize = 300;
 
@@ -165,8 +165,8 @@ fn prometheus_sees_the_stages_work_readiness_follows_the_broker_and_the_dashboar
     let home = dir.path().join("home");
     let score_metrics = format!("127.0.0.1:{score_port}");
     let sink_metrics = format!("127.0.0.1:{sink_port}");
-    let scorer = space.spawn(&home, &["score", "--metrics", &score_metrics]);
-    let sink = space.spawn(&home, &["sink", "--metrics", &sink_metrics]);
+    let scorer = Running::new(space.spawn(&home, &["score", "--metrics", &score_metrics]));
+    let sink = Running::new(space.spawn(&home, &["sink", "--metrics", &sink_metrics]));
     for (port, what) in [(score_port, "scorer"), (sink_port, "sink")] {
         wait_for(
             Duration::from_secs(90),
@@ -306,6 +306,6 @@ fn prometheus_sees_the_stages_work_readiness_follows_the_broker_and_the_dashboar
         "no dashboard panel could be checked for data"
     );
 
-    stop(scorer, "scorer");
-    stop(sink, "sink");
+    scorer.stop("scorer");
+    sink.stop("sink");
 }

@@ -89,6 +89,30 @@ pub fn wait_for<T>(limit: Duration, what: &str, mut check: impl FnMut() -> Optio
     }
 }
 
+/// A long-running command killed when the test ends, also by a panic (a failed test must not
+/// leave a stage consuming from the shared engines).
+pub struct Running(Option<Child>);
+
+impl Running {
+    pub fn new(child: Child) -> Running {
+        Running(Some(child))
+    }
+
+    /// [`stop`]s it: SIGTERM, its exit status.
+    pub fn stop(mut self, what: &str) -> std::process::ExitStatus {
+        stop(self.0.take().expect("running"), what)
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Some(mut c) = self.0.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
 /// SIGTERM to a long-running command, which finishes its work in hand and exits; its exit
 /// status, failing the test when it does not stop within 30 s.
 pub fn stop(mut child: Child, what: &str) -> std::process::ExitStatus {

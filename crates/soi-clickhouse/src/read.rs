@@ -224,6 +224,29 @@ impl Store for ClickHouseStore {
         }))
     }
 
+    async fn seller_listings(
+        &self,
+        marketplace: Option<&str>,
+        seller_id: &str,
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        let m = marketplace.unwrap_or_default();
+        let rows: Vec<KeyBody> = self
+            .retry("seller listings", || {
+                self.client
+                    .query(
+                        "SELECT marketplace AS key, id AS body FROM listings FINAL
+                         WHERE seller_id = ? AND (? = '' OR marketplace = ?)
+                         ORDER BY marketplace, id",
+                    )
+                    .bind(seller_id)
+                    .bind(m)
+                    .bind(m)
+                    .fetch_all::<KeyBody>()
+            })
+            .await?;
+        Ok(rows.into_iter().map(|r| (r.key, r.body)).collect())
+    }
+
     async fn score_days(
         &self,
         since: chrono::NaiveDate,

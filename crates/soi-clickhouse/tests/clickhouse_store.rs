@@ -172,3 +172,11 @@ async fn score_days_count_each_listings_latest_verdict() {
     };
     conformance::score_days_count_each_listings_latest_verdict(&s).await;
 }
+
+#[tokio::test]
+async fn seller_listings_are_found_by_seller() {
+    let Some(s) = store("by_seller").await else {
+        return;
+    };
+    conformance::seller_listings_are_found_by_seller(&s).await;
+}

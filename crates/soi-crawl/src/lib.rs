@@ -55,6 +55,7 @@ pub mod fetch;
 pub mod health;
 mod measure;
 mod publish;
+pub mod screenshot;
 pub mod serve;
 mod state;
 pub mod urls;

@@ -74,6 +74,11 @@ pub fn export_where(
                 continue;
             }
         };
+        if rec.url.starts_with(crate::screenshot::URN) {
+            write_resource(out, &rec, &date, &body).map_err(err)?;
+            n += 1;
+            continue;
+        }
         let mut block = format!("HTTP/1.1 {} {}\r\n", rec.status, reason(rec.status)).into_bytes();
         push_headers(&mut block, &rec.headers);
         block.extend_from_slice(format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes());
@@ -101,6 +106,35 @@ pub fn export_where(
         n += 1;
     }
     Ok(n)
+}
+
+/// A `resource` record: something soi made rather than fetched (a screenshot of a capture), the
+/// body as it is, typed by its `Content-Type` header.
+fn write_resource(
+    out: &mut dyn Write,
+    rec: &EvidenceRecord,
+    date: &str,
+    body: &[u8],
+) -> std::io::Result<()> {
+    let kind = rec
+        .headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("content-type"))
+        .map_or("application/octet-stream", |(_, v)| v.as_str());
+    let digest = format!("sha256:{}", hex::encode(Sha256::digest(body)));
+    write_record(
+        out,
+        &[
+            ("WARC-Type", "resource".into()),
+            ("WARC-Record-ID", record_id(&[&rec.url, &rec.sha256, date])),
+            ("WARC-Date", date.to_string()),
+            ("WARC-Target-URI", rec.url.clone()),
+            ("Content-Type", kind.to_string()),
+            ("WARC-Payload-Digest", digest.clone()),
+            ("WARC-Block-Digest", digest),
+        ],
+        body,
+    )
 }
 
 /// A `revisit` record (profile server-not-modified) for a `304` answer: the HTTP head only,

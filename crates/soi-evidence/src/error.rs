@@ -99,6 +99,42 @@ pub enum TimestampError {
     Config(#[from] ConfigError),
 }
 
+/// Where the custody log's hash chain breaks ([`crate::custody::verify_chain`]); entries are
+/// numbered from 1, by line.
+#[derive(Debug, Clone, Error, PartialEq, Eq)]
+pub enum ChainBreak {
+    #[error("custody entry {entry} was changed after it was written: {why}")]
+    Changed { entry: usize, why: String },
+    #[error(
+        "custody entry {entry} is numbered {seq}: an entry before it was removed or one inserted"
+    )]
+    Renumbered { entry: usize, seq: u64 },
+    #[error("custody entry {entry} is not a custody entry: {why}")]
+    Malformed { entry: usize, why: String },
+    #[error(
+        "custody entry {entry} is torn: the last line ends without a newline (a crash while it \
+         was written)"
+    )]
+    Torn { entry: usize },
+}
+
+/// Why the custody log could not be read or added to.
+#[derive(Debug, Error)]
+pub enum CustodyError {
+    #[error("custody log {path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("custody log {path}: {source}; nothing more is recorded until that line is looked at")]
+    Torn {
+        path: PathBuf,
+        #[source]
+        source: ChainBreak,
+    },
+}
+
 /// Anything this crate's entry points can fail with.
 #[derive(Debug, Error)]
 pub enum Error {
@@ -114,6 +150,8 @@ pub enum Error {
     Evidence(#[from] EvidenceError),
     #[error(transparent)]
     Package(#[from] PackageError),
+    #[error(transparent)]
+    Custody(#[from] CustodyError),
 }
 
 /// Why a WACZ package could not be written or read at all (what fails inside a readable package

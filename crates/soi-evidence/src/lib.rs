@@ -19,10 +19,14 @@
 //!   timestamp token, each failure named by capture or batch and by check.
 //! - **Packages** ([`package`], [`package_verify`]): a listing's captures as a signed WACZ 1.1.1
 //!   file with the batches that cover them, checkable away from this installation.
+//! - **Chain of custody** ([`custody`]): every export, package and verification appended to
+//!   `evidence/custody.jsonl` (who, where, when, what, which hashes, outcome), each entry chained
+//!   to the one before by sha256, so an edited or removed entry is named.
 
 pub mod batches;
 pub mod config;
 pub mod crawl;
+pub mod custody;
 pub mod datapackage;
 mod error;
 pub mod keys;
@@ -40,7 +44,10 @@ pub mod verify;
 pub use batches::Batches;
 pub use config::{EvidenceConfig, TsaConfig};
 pub use crawl::CrawlEvidence;
-pub use error::{ConfigError, Error, KeyError, PackageError, SealError, TimestampError, TspError};
+pub use error::{
+    ChainBreak, ConfigError, CustodyError, Error, KeyError, PackageError, SealError,
+    TimestampError, TspError,
+};
 pub use manifest::{Capture, Manifest};
 pub use package::{PackageRequest, PackageSummary};
 pub use package_verify::{verify_package, verify_package_file};

@@ -2,7 +2,8 @@
 //! can replay (ReplayWeb.page), validate (`wacz validate`) and verify (`soi evidence verify
 //! FILE.wacz`, or the public key and OpenSSL).
 //!
-//! Inside: `archive/data.warc` (the captures as WARC response records, `soi_crawl::warc`),
+//! Inside: `archive/data.warc` (the captures as WARC response records, `soi_crawl::warc`, and
+//! their screenshots as `resource` records),
 //! `pages/pages.jsonl` (one page per captured response), `soi/verdicts.jsonl` (what the caller
 //! says about the listings: verdicts and reasons), the signed batch manifests, signatures and
 //! tokens that cover the captures (so each capture's sha256, URL and time are checkable against
@@ -71,7 +72,11 @@ pub fn build(req: &PackageRequest<'_>) -> Result<(Vec<u8>, PackageSummary), Pack
             return Err(PackageError::NoCapture(sha.to_string()));
         }
     }
-    let keep = |_: usize, r: &soi_crawl::EvidenceRecord| wanted.contains(r.sha256.as_str());
+    // The captures, and the screenshots that show them.
+    let keep = |_: usize, r: &soi_crawl::EvidenceRecord| {
+        wanted.contains(r.sha256.as_str())
+            || soi_crawl::screenshot::shows(r).is_some_and(|of| wanted.contains(of))
+    };
     let kept: BTreeSet<usize> = (0..records.len())
         .filter(|i| keep(*i, &records[*i]))
         .collect();
@@ -87,7 +92,7 @@ pub fn build(req: &PackageRequest<'_>) -> Result<(Vec<u8>, PackageSummary), Pack
     let mut n_pages = 0;
     for i in &kept {
         let r = &records[*i];
-        if r.status == 304 {
+        if r.status == 304 || r.url.starts_with(soi_crawl::screenshot::URN) {
             continue;
         }
         let title = req

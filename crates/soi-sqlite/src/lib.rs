@@ -123,6 +123,16 @@ impl Store for SqliteStore {
         self.with_conn(read::counts).await
     }
 
+    async fn seller_listings(
+        &self,
+        marketplace: Option<&str>,
+        seller_id: &str,
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        let (m, s) = (marketplace.map(str::to_string), seller_id.to_string());
+        self.with_conn(move |c| read::seller_listings(c, m.as_deref(), &s))
+            .await
+    }
+
     async fn score_days(
         &self,
         since: chrono::NaiveDate,

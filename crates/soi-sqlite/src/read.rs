@@ -163,6 +163,19 @@ pub fn counts(conn: &mut Connection) -> Result<StoreCounts, Error> {
     })
 }
 
+pub fn seller_listings(
+    conn: &mut Connection,
+    marketplace: Option<&str>,
+    seller: &str,
+) -> Result<Vec<(String, String)>, Error> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT marketplace, id FROM listings WHERE seller_id = ?1
+           AND (?2 IS NULL OR marketplace = ?2) ORDER BY marketplace, id",
+    )?;
+    let rows = stmt.query_map(params![seller, marketplace], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 /// The score distribution per marketplace, head and day from `since` on (one row per listing:
 /// the table holds each listing's latest verdict). Streamed: memory grows with the days, not
 /// with the verdicts.

@@ -59,3 +59,9 @@ async fn score_days_count_each_listings_latest_verdict() {
     let (_dir, s) = store();
     conformance::score_days_count_each_listings_latest_verdict(&s).await;
 }
+
+#[tokio::test]
+async fn seller_listings_are_found_by_seller() {
+    let (_dir, s) = store();
+    conformance::seller_listings_are_found_by_seller(&s).await;
+}

@@ -64,6 +64,13 @@ pub trait Store: Send + Sync {
         marketplace: Option<&str>,
         id: &str,
     ) -> Result<Option<ListingDetail>, StoreError>;
+    /// The keys `(marketplace, id)` of a seller's listings, in key order; `marketplace` may be
+    /// omitted when the seller id is unique across marketplaces.
+    async fn seller_listings(
+        &self,
+        marketplace: Option<&str>,
+        seller_id: &str,
+    ) -> Result<Vec<(String, String)>, StoreError>;
     /// Row counts per table.
     async fn counts(&self) -> Result<StoreCounts, StoreError>;
     /// The score distribution per marketplace, head and UTC day from `since` on, each listing

@@ -151,6 +151,12 @@ fn summary(report: &soi_crawl::CrawlReport, json: bool) -> anyhow::Result<()> {
             ""
         }
     );
+    if report.screenshots > 0 {
+        eprintln!(
+            "{}: {} screenshots kept as evidence",
+            report.marketplace, report.screenshots
+        );
+    }
     if json {
         eprintln!("{}", serde_json::to_string(&report)?);
     }

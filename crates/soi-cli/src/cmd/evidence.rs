@@ -2,7 +2,8 @@
 //! WARC 1.1 for standard web-archive tools; `package` writes listings' captures as a signed WACZ
 //! ([`pack`]); `verify --all` checks every body, batch signature and timestamp, `verify FILE.wacz`
 //! a package (exit 1 on any failure); `timestamp` asks the TSA for the batches still without a
-//! token. The work is `soi_evidence`'s; [`check`] prints it.
+//! token; `log` shows the chain of custody those actions append to ([`log`]). The work is
+//! `soi_evidence`'s; [`check`] prints it.
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -11,7 +12,10 @@ use anyhow::Context;
 use clap::Subcommand;
 use soi_crawl::EvidenceStore;
 
+use soi_evidence::custody::{Action, Record};
+
 use super::evidence_check as check;
+use super::evidence_log as log;
 use super::evidence_package as pack;
 use crate::global::Global;
 
@@ -39,6 +43,9 @@ enum What {
     Verify(check::VerifyArgs),
     /// Timestamp the batches that have no token yet (the TSA of PIPELINES/evidence.toml).
     Timestamp,
+    /// The chain of custody: every export, package and verification (who, where, when, which
+    /// hashes); exit 1 naming the first entry that was changed or removed.
+    Log(log::LogArgs),
 }
 
 pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
@@ -54,11 +61,22 @@ pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
             };
             let n = soi_crawl::warc::export(&store, &mut out)?;
             out.flush()?;
+            drop(out);
             eprintln!("{n} WARC records (responses, and revisits for 304s) written to {warc}");
+            let mut rec = if warc == "-" {
+                let mut rec = Record::new(Action::Export);
+                rec.path = Some("-".into());
+                rec
+            } else {
+                Record::new(Action::Export).with_file(std::path::Path::new(&warc))?
+            };
+            rec.captures = Some(n as u64);
+            log::record(g, rec)?;
         }
         What::Verify(v) => return check::verify(&v, g),
         What::Package(p) => return pack::package(&p, g).await,
         What::Timestamp => return check::timestamp(g).await,
+        What::Log(l) => return log::log(&l, g),
         What::List => {
             for r in store.records()? {
                 println!(

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
+use soi_evidence::custody::{Action, Record};
 use soi_evidence::token::TrustAnchors;
 use soi_evidence::tsa::TsaClient;
 use soi_evidence::{keys, timestamp, Batches, EvidenceConfig};
@@ -60,6 +61,18 @@ pub fn verify(a: &VerifyArgs, g: &Global) -> anyhow::Result<ExitCode> {
         r.not_timestamped,
         r.failures.len()
     );
+    let mut rec = match &a.package {
+        Some(p) => Record::new(Action::Verify).with_file(p)?,
+        None => {
+            let mut rec = Record::new(Action::Verify);
+            rec.path = Some(g.home.join("evidence").display().to_string());
+            rec
+        }
+    };
+    rec.captures = Some(r.captures as u64);
+    rec.batches = Some(r.batches as u64);
+    rec.failures = r.failures.len() as u64;
+    super::evidence_log::record(g, rec)?;
     Ok(if r.ok() {
         ExitCode::SUCCESS
     } else {

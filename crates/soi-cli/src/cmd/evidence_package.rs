@@ -1,4 +1,5 @@
-//! `soi evidence package --listing ID --out FILE.wacz`: the listings' stored pages, verdicts and
+//! `soi evidence package --listing ID | --seller ID --out FILE.wacz`: the listings' (or all of a
+//! seller's listings') stored pages, verdicts and
 //! reasons, and the signed batches covering them, as one signed WACZ (`soi_evidence::package`).
 //! The store says which page each listing came from (`evidence_sha256`) and what was decided.
 
@@ -7,16 +8,21 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use serde::Serialize;
+use soi_evidence::custody::{Action, Record};
 use soi_evidence::{keys, package, PackageRequest};
 use soi_model::Verdict;
 
 use crate::global::Global;
 
 #[derive(clap::Args)]
+#[command(group(clap::ArgGroup::new("scope").required(true).multiple(true).args(["listing", "seller"])))]
 pub struct PackageArgs {
     /// Listing id (as on the marketplace); repeat for several.
-    #[arg(long, required = true)]
+    #[arg(long)]
     listing: Vec<String>,
+    /// Seller id: every listing of that seller; repeat for several (with --listing too).
+    #[arg(long)]
+    seller: Vec<String>,
     /// Marketplace, when an id exists on several.
     #[arg(long)]
     marketplace: Option<String>,
@@ -39,14 +45,32 @@ struct VerdictLine<'a> {
 pub async fn package(a: &PackageArgs, g: &Global) -> anyhow::Result<ExitCode> {
     let key = keys::require(&g.home)?;
     let store = g.connect_store().await?;
-    let mut details = vec![];
-    for id in &a.listing {
+    // (marketplace, id) of each listing asked for, once, in the order asked.
+    let mut keys: Vec<(Option<String>, String)> = a
+        .listing
+        .iter()
+        .map(|id| (a.marketplace.clone(), id.clone()))
+        .collect();
+    for s in &a.seller {
+        let found = store
+            .seller_listings(a.marketplace.as_deref(), s)
+            .await
+            .with_context(|| format!("reading the listings of seller {s}"))?;
+        if found.is_empty() {
+            anyhow::bail!("no listings of seller `{s}` in {}", g.store_label());
+        }
+        keys.extend(found.into_iter().map(|(m, id)| (Some(m), id)));
+    }
+    let mut details: Vec<soi_store::ListingDetail> = vec![];
+    for (m, id) in &keys {
         let d = store
-            .listing(a.marketplace.as_deref(), id)
+            .listing(m.as_deref(), id)
             .await
             .with_context(|| format!("reading listing {id}"))?
             .with_context(|| format!("no listing `{id}` in {}", g.store_label()))?;
-        details.push(d);
+        if !details.iter().any(|x| x.listing.key() == d.listing.key()) {
+            details.push(d);
+        }
     }
     let mut verdicts = Vec::new();
     let mut captures = vec![];
@@ -75,7 +99,15 @@ pub async fn package(a: &PackageArgs, g: &Global) -> anyhow::Result<ExitCode> {
         evidence_dir: &evidence_dir,
         captures,
         verdicts_jsonl: verdicts,
-        title: format!("soi evidence: {}", a.listing.join(", ")),
+        title: format!(
+            "soi evidence: {}",
+            a.listing
+                .iter()
+                .cloned()
+                .chain(a.seller.iter().map(|s| format!("seller {s}")))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
         key: &key,
     })?;
     soi_crawl::durable::write(&a.out, &zip)
@@ -89,5 +121,12 @@ pub async fn package(a: &PackageArgs, g: &Global) -> anyhow::Result<ExitCode> {
         summary.batches.len(),
         zip.len()
     );
+    let mut rec = Record::new(Action::Package).with_file(&a.out)?;
+    rec.listings = details.iter().map(|d| d.listing.id.clone()).collect();
+    rec.sellers = a.seller.clone();
+    rec.marketplace = a.marketplace.clone();
+    rec.captures = Some(summary.pages as u64);
+    rec.batches = Some(summary.batches.len() as u64);
+    super::evidence_log::record(g, rec)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -21,6 +21,7 @@ mod drift;
 mod eval;
 mod evidence;
 mod evidence_check;
+mod evidence_log;
 mod evidence_package;
 mod keys;
 mod listing;

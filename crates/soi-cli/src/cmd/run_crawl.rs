@@ -47,8 +47,12 @@ pub async fn crawl_step(
     {
         eprintln!("warning: {}: {}", issue.url, issue.message);
     }
+    let shots = match report.screenshots {
+        0 => String::new(),
+        n => format!(", {n} screenshots"),
+    };
     Ok(format!(
-        "crawled {} pages of {} ({} unchanged): {} listings, {} sellers, {} not published; evidence in {} ({sealed})",
+        "crawled {} pages of {} ({} unchanged): {} listings, {} sellers, {} not published; evidence in {}{shots} ({sealed})",
         report.pages_fetched + report.pages_unchanged,
         report.marketplace,
         report.pages_unchanged,

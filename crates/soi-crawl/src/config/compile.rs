@@ -116,6 +116,9 @@ impl Compiled {
             .map(|e| embedded(e, &mut p))
             .collect();
         check_values(&config, &mut p);
+        if let Some(problem) = config.screenshots.problem() {
+            p.push((problem, Some("screenshots".into())));
+        }
         if !p.is_empty() {
             return Err(p);
         }

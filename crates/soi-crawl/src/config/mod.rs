@@ -61,6 +61,9 @@ pub struct MarketplaceConfig {
     /// How raw values are read: more words for "ships from abroad", raw values mapped.
     #[serde(default)]
     pub values: ValueRules,
+    /// Screenshots of captured listing pages (off by default; see [`crate::screenshot`]).
+    #[serde(default)]
+    pub screenshots: crate::screenshot::ScreenshotConfig,
     /// The file this came from (set by [`MarketplaceConfig::load`]).
     #[serde(skip)]
     pub source: Option<PathBuf>,

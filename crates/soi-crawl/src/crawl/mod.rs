@@ -108,6 +108,12 @@ pub struct CrawlReport {
     pub health: Option<crate::health::Health>,
     /// Fill rates (or items per page) well below their recent level: a layout change?
     pub health_warnings: Vec<crate::health::HealthWarning>,
+    /// Screenshots taken of this crawl's listing pages (`[screenshots] enabled`); their
+    /// failures are in `problems`.
+    pub screenshots: usize,
+    /// Pages (URL, body sha256) that gave listings in this crawl: what screenshots show.
+    #[serde(skip)]
+    pub listing_pages: Vec<(String, String)>,
 }
 
 /// The progress callback.
@@ -145,8 +151,19 @@ pub async fn crawl(
     evidence: &EvidenceStore,
     progress: ProgressFn<'_>,
 ) -> Result<CrawlReport, CrawlError> {
-    let done = crawl_once(config, opts, publisher, evidence, progress).await;
+    let mut done = crawl_once(config, opts, publisher, evidence, progress).await;
     crate::measure::run(&config.id, done.is_ok());
+    if let Ok(report) = &mut done {
+        if config.screenshots.enabled {
+            let browser = crate::screenshot::find_chromium();
+            let pages = std::mem::take(&mut report.listing_pages);
+            let shots =
+                crate::screenshot::shoot(evidence, &pages, &config.screenshots, browser.as_deref())
+                    .await;
+            report.screenshots = shots.taken;
+            report.problems.extend(shots.failed);
+        }
+    }
     done
 }
 
@@ -506,6 +523,10 @@ impl Run<'_> {
             if self.send(page, &url, TOPIC_LISTINGS, &key, bytes).await? {
                 self.report.listings += 1;
                 crate::measure::listing(&self.report.marketplace);
+                let shown = (page.to_string(), sha.to_string());
+                if self.report.listing_pages.last() != Some(&shown) {
+                    self.report.listing_pages.push(shown);
+                }
             }
         }
         Ok(())

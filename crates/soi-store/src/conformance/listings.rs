@@ -227,3 +227,16 @@ pub async fn forged_seller_flags_do_not_stick(store: &dyn Store) {
     let s = seller_of(store, "3").await;
     assert_eq!(flags(&s), (false, false, false), "{s:?}");
 }
+
+/// A seller's listings by key, within one marketplace when asked; none for an unknown seller.
+pub async fn seller_listings_are_found_by_seller(store: &dyn Store) {
+    store.put_scored(super::batch()).await.expect("write");
+    let keys = |m: Option<&'static str>, s: &'static str| async move {
+        store.seller_listings(m, s).await.expect("seller listings")
+    };
+    let demo = |id: &str| ("demo".to_string(), id.to_string());
+    assert_eq!(keys(None, "a").await, vec![demo("1"), demo("2")]);
+    assert_eq!(keys(Some("demo"), "b").await, vec![demo("3")]);
+    assert_eq!(keys(Some("other"), "a").await, vec![]);
+    assert_eq!(keys(None, "nobody").await, vec![]);
+}

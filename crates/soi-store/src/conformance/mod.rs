@@ -15,7 +15,7 @@ pub mod scores;
 pub use listings::{
     flagged_sellers_filters_and_reasons, forged_seller_flags_do_not_stick, rescored,
     rescoring_moves_the_seller_summary, same_input_twice_changes_nothing,
-    seller_page_facts_survive_partial_sightings,
+    seller_listings_are_found_by_seller, seller_page_facts_survive_partial_sightings,
 };
 pub use scores::score_days_count_each_listings_latest_verdict;
 
