@@ -5,24 +5,38 @@ use std::collections::BTreeMap;
 use std::future::Future;
 use std::time::Instant;
 
-use metrics::{counter, histogram};
+use metrics::{histogram, Histogram};
 use soi_model::Verdict;
 use soi_telemetry::names;
 
-/// Counts a batch's verdicts per marketplace and records their risk and head scores.
+/// Counts a batch's verdicts per marketplace and records their risk and head scores, looking
+/// each (marketplace, head) histogram up once per batch.
 pub(crate) fn verdicts(batch: &[Verdict]) {
-    let mut per_market: BTreeMap<&str, u64> = BTreeMap::new();
+    soi_telemetry::count_per_marketplace(
+        names::SCORED,
+        batch.iter().map(|v| v.marketplace.as_str()),
+    );
+    let mut hists: BTreeMap<(&str, &str), Histogram> = BTreeMap::new();
     for v in batch {
-        *per_market.entry(v.marketplace.as_str()).or_default() += 1;
-        let m = v.marketplace.clone();
-        histogram!(names::RISK, "marketplace" => m.clone(), "head" => "risk").record(v.risk);
+        record(&mut hists, &v.marketplace, "risk", v.risk);
         for (head, p) in &v.heads {
-            histogram!(names::RISK, "marketplace" => m.clone(), "head" => head.clone()).record(*p);
+            record(&mut hists, &v.marketplace, head, *p);
         }
     }
-    for (m, n) in per_market {
-        counter!(names::SCORED, "marketplace" => m.to_string()).increment(n);
-    }
+}
+
+fn record<'a>(
+    hists: &mut BTreeMap<(&'a str, &'a str), Histogram>,
+    m: &'a str,
+    head: &'a str,
+    p: f64,
+) {
+    hists
+        .entry((m, head))
+        .or_insert_with(
+            || histogram!(names::RISK, "marketplace" => m.to_string(), "head" => head.to_string()),
+        )
+        .record(p);
 }
 
 /// Awaits one store write, recording how long it took.

@@ -362,11 +362,10 @@ impl Scorer for SoiScorer {
                     .collect();
                 let answers = second.predict_batch(&refs, &fast);
                 tracing::debug!(n = idx.len(), tier = second.name(), "second tier consulted");
-                for &i in &idx {
-                    metrics::counter!(soi_telemetry::names::SCORED_ENCODER,
-                        "marketplace" => listings[i].marketplace.clone())
-                    .increment(1);
-                }
+                soi_telemetry::count_per_marketplace(
+                    soi_telemetry::names::SCORED_ENCODER,
+                    idx.iter().map(|&i| listings[i].marketplace.as_str()),
+                );
                 for (&i, a) in idx.iter().zip(answers.iter()) {
                     let Some(a) = a else { continue };
                     let p = &mut parts[i];

@@ -47,7 +47,19 @@ impl ScoreDay {
 /// Counts verdicts into [`ScoreDay`]s as a store reads them.
 #[derive(Debug, Default)]
 pub struct ScoreTally {
-    days: BTreeMap<(String, String, NaiveDate), ([u64; BINS], f64)>,
+    /// Marketplace, then head, then day: keys allocated once each, not once per score.
+    days: BTreeMap<String, BTreeMap<String, BTreeMap<NaiveDate, Bins>>>,
+}
+
+/// One day's bucket counts and score sum.
+type Bins = ([u64; BINS], f64);
+
+/// `map[key]`, inserted empty when absent, without allocating the key when present.
+fn slot<'m, V: Default>(map: &'m mut BTreeMap<String, V>, key: &str) -> &'m mut V {
+    if !map.contains_key(key) {
+        map.insert(key.to_string(), V::default());
+    }
+    map.get_mut(key).expect("just inserted")
 }
 
 /// The part of a stored verdict body the tally reads.
@@ -71,12 +83,10 @@ impl ScoreTally {
         let day = scored_at.date_naive();
         let scores =
             std::iter::once((RISK, risk)).chain(heads.iter().map(|(h, p)| (h.as_str(), *p)));
+        let heads_of = slot(&mut self.days, marketplace);
         for (head, p) in scores {
             let Some(bin) = bin(p) else { continue };
-            let e = self
-                .days
-                .entry((marketplace.to_string(), head.to_string(), day))
-                .or_insert(([0; BINS], 0.0));
+            let e = slot(heads_of, head).entry(day).or_insert(([0; BINS], 0.0));
             e.0[bin] += 1;
             e.1 += p;
         }
@@ -98,16 +108,21 @@ impl ScoreTally {
 
     /// The days counted, by marketplace, head and day.
     pub fn finish(self) -> Vec<ScoreDay> {
-        self.days
-            .into_iter()
-            .map(|((marketplace, head, day), (counts, sum))| ScoreDay {
-                marketplace,
-                head,
-                day,
-                counts,
-                sum,
-            })
-            .collect()
+        let mut out = Vec::new();
+        for (marketplace, heads) in self.days {
+            for (head, days) in heads {
+                for (day, (counts, sum)) in days {
+                    out.push(ScoreDay {
+                        marketplace: marketplace.clone(),
+                        head: head.clone(),
+                        day,
+                        counts,
+                        sum,
+                    });
+                }
+            }
+        }
+        out
     }
 }
 

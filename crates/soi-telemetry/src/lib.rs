@@ -14,6 +14,21 @@ pub mod names;
 
 pub use names::{lookup, Kind, Metric, CATALOG};
 
+/// Adds one to the counter `name` per item, labelled by each item's marketplace: one counter
+/// update per marketplace of a batch, not one per listing.
+pub fn count_per_marketplace<'a>(
+    name: &'static str,
+    marketplaces: impl IntoIterator<Item = &'a str>,
+) {
+    let mut per: std::collections::BTreeMap<&str, u64> = std::collections::BTreeMap::new();
+    for m in marketplaces {
+        *per.entry(m).or_default() += 1;
+    }
+    for (m, n) in per {
+        metrics::counter!(name, "marketplace" => m.to_string()).increment(n);
+    }
+}
+
 /// Gives every metric its help line for the installed recorder.
 pub fn describe() {
     for m in CATALOG {
