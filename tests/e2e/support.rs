@@ -146,3 +146,38 @@ pub fn metric_sum(text: &str, name: &str, with: &[(&str, &str)]) -> Option<f64> 
     }
     sum
 }
+
+/// `soi users add NAME --role ROLE` with `password` on stdin.
+pub fn add_console_user(home: &Path, name: &str, role: &str, password: &str) {
+    use std::io::Write;
+    let mut c = soi(home)
+        .args(["users", "add", name, "--role", role])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("soi users add");
+    writeln!(c.stdin.take().expect("stdin"), "{password}").expect("password");
+    let out = c.wait_with_output().expect("users add");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// `soi serve` on a free loopback port, once it accepts connections: the process and its base URL.
+pub fn serve_console(home: &Path) -> (Running, String) {
+    let port = free_port();
+    let server = Running::new(
+        soi(home)
+            .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("soi serve"),
+    );
+    wait_for(Duration::from_secs(20), "the console", || {
+        std::net::TcpStream::connect(("127.0.0.1", port)).ok()
+    });
+    (server, format!("http://127.0.0.1:{port}"))
+}

@@ -8,7 +8,7 @@ use anyhow::{bail, Context};
 use clap::Args;
 use soi_bus::Bus;
 use soi_sqlite::SqliteStore;
-use soi_store::Store;
+use soi_store::{ConsoleStore, Store};
 
 use crate::features;
 use crate::telemetry::Readiness;
@@ -93,15 +93,6 @@ impl Global {
         }
     }
 
-    pub fn open_store(&self) -> anyhow::Result<Arc<dyn Store>> {
-        let path = self.store_path()?;
-        let store = SqliteStore::open(&path)
-            .with_context(|| format!("opening the store {}", path.display()))?;
-        let store: Arc<SqliteStore> = Arc::new(store);
-        self.readiness.watch_store(store.clone());
-        Ok(store)
-    }
-
     /// Where the store is, for messages.
     pub fn store_label(&self) -> String {
         match &self.store {
@@ -112,16 +103,28 @@ impl Global {
 
     /// The configured store: ClickHouse for `clickhouse://`, else the embedded SQLite file.
     pub async fn connect_store(&self) -> anyhow::Result<Arc<dyn Store>> {
+        Ok(self.connect_stores().await?.0)
+    }
+
+    /// The configured store, as the pipeline's store and as the console's.
+    pub async fn connect_stores(&self) -> anyhow::Result<(Arc<dyn Store>, Arc<dyn ConsoleStore>)> {
         match self.store.as_deref() {
             Some(url) if url.starts_with("clickhouse://") => {
-                let store = features::clickhouse::connect(url).await?;
+                let (store, console) = features::clickhouse::connect_both(url).await?;
                 self.readiness.watch_store(store.clone());
-                Ok(store)
+                Ok((store, console))
             }
             Some(url) if url.contains("://") && !url.starts_with("sqlite://") => {
                 bail!("unknown store `{url}`: use a SQLite file path or clickhouse://HOST:PORT/DB")
             }
-            _ => self.open_store(),
+            _ => {
+                let path = self.store_path()?;
+                let store = SqliteStore::open(&path)
+                    .with_context(|| format!("opening the store {}", path.display()))?;
+                let store: Arc<SqliteStore> = Arc::new(store);
+                self.readiness.watch_store(store.clone());
+                Ok((store.clone(), store))
+            }
         }
     }
 

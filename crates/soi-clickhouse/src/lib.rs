@@ -17,12 +17,15 @@
 //! - **Outages are waited out.** Every call retries with exponential backoff while the server is
 //!   unreachable, up to a configurable limit; the sink holds its batch meanwhile, which holds the
 //!   bus (backpressure) instead of buffering without bound.
+//! - **The analysts' console keeps its records here too** ([`soi_store::ConsoleStore`]): users,
+//!   labels, case versions and the hash-chained audit log, as JSON bodies (`console` says why).
 //! - **SQL that old and new servers accept**: Debian's 18.16 and current releases (no
 //!   `DateTime64`, no window functions, one `JOIN` per `SELECT`, `ANY` joins with `USING`). Rows
 //!   travel as RowBinary without schema validation (18.16 lacks the metadata the check needs).
 
 mod admin;
 mod client;
+mod console;
 mod drift;
 mod error;
 mod migrate;

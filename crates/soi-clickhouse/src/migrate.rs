@@ -75,6 +75,42 @@ const MIGRATIONS: &[(u32, &[&str])] = &[
             FROM verdicts FINAL WHERE seller_id != '' GROUP BY marketplace, seller_id",
         ],
     ),
+    (
+        3,
+        // The analysts' console (`crate::console` says why the tables look as they do). Times
+        // are Int64 microseconds since the epoch: 18.16 has no `DateTime64`.
+        &[
+            "CREATE TABLE IF NOT EXISTS console_users (
+            name String, version UInt64, body String
+        ) ENGINE = ReplacingMergeTree(version) ORDER BY name",
+            "CREATE TABLE IF NOT EXISTS console_labels (
+            target String, marketplace String, id String, at Int64, written UInt64, body String
+        ) ENGINE = MergeTree() ORDER BY (target, marketplace, id, at, written)",
+            "CREATE TABLE IF NOT EXISTS console_cases (
+            id String, version UInt64, updated_at Int64, written UInt64, body String
+        ) ENGINE = MergeTree() ORDER BY (id, version, written)",
+            "CREATE TABLE IF NOT EXISTS console_audit (
+            seq UInt64, body String
+        ) ENGINE = MergeTree() ORDER BY seq",
+        ],
+    ),
+    (
+        4,
+        // A seller's listings, for the console's seller page: `listings` is ordered by
+        // (marketplace, id), so finding them by seller read every listing (1 million rows in
+        // `soi bench serve`). This table, kept by a view on every insert into `listings`, is
+        // ordered by seller; the read checks each key against the latest listing, so a listing
+        // that moved to another seller is not shown twice. The last statement fills it from the
+        // listings stored before (a repeat only writes rows the engine collapses).
+        &[
+            "CREATE TABLE IF NOT EXISTS listings_by_seller (
+            marketplace String, seller_id String, id String, version UInt64
+        ) ENGINE = ReplacingMergeTree(version) ORDER BY (marketplace, seller_id, id)",
+            "CREATE MATERIALIZED VIEW IF NOT EXISTS listings_by_seller_mv TO listings_by_seller AS
+            SELECT marketplace, seller_id, id, version FROM listings",
+            "INSERT INTO listings_by_seller SELECT marketplace, seller_id, id, version FROM listings",
+        ],
+    ),
 ];
 
 #[derive(Row, Deserialize)]

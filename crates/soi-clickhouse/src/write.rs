@@ -12,7 +12,7 @@ use crate::rows::{KeyBody, KeyHash, ListingRow, SellerRow, VerdictRow};
 use crate::{ClickHouseError, ClickHouseStore};
 
 /// Versions grow with time and within a millisecond, so the latest write of a key wins.
-fn next_version() -> u64 {
+pub(crate) fn next_version() -> u64 {
     static LAST: AtomicU64 = AtomicU64::new(0);
     let now = chrono::Utc::now().timestamp_micros().max(0) as u64;
     let mut v = LAST.load(Ordering::Relaxed);
@@ -60,7 +60,13 @@ impl ClickHouseStore {
         Ok(rows.into_iter().map(|r| (r.key, r.content_hash)).collect())
     }
 
-    async fn insert_rows<R>(&self, table: &str, rows: &[R]) -> Result<(), ClickHouseError>
+    /// Inserts `rows` (retrying while the server is down). The insert returns once the server
+    /// has written them, so the next read sees them.
+    pub(crate) async fn insert_rows<R>(
+        &self,
+        table: &str,
+        rows: &[R],
+    ) -> Result<(), ClickHouseError>
     where
         R: Serialize + Send + Sync,
         for<'a> R: Row<Value<'a> = R>,

@@ -1,10 +1,10 @@
 //! The ClickHouse store against a real ClickHouse server (started by `deploy/engines/start.sh`,
 //! address in `SOI_TEST_CLICKHOUSE`), through the sections of the seam's conformance checks it
-//! implements: listings and the report source (it has no alert outbox). Each test uses its own
-//! database. Without a server the tests skip with a message, unless `SOI_REQUIRE_ENGINES=1`.
+//! implements: listings, the report source and the console's records (it has no alert outbox).
+//! Each test uses its own database. Without a server the tests skip with a message, unless `SOI_REQUIRE_ENGINES=1`.
 
 use soi_clickhouse::{ClickHouseOptions, ClickHouseStore};
-use soi_store::{conformance, SellerQuery, Store};
+use soi_store::{conformance, ConsoleStore, SellerQuery, Store};
 
 /// A fresh, empty database named for the test, or `None` (skip) without a server.
 async fn options(name: &str) -> Option<ClickHouseOptions> {
@@ -179,4 +179,49 @@ async fn seller_listings_are_found_by_seller() {
         return;
     };
     conformance::seller_listings_are_found_by_seller(&s).await;
+}
+
+#[tokio::test]
+async fn console_users_are_replaced_by_name() {
+    let Some(s) = store("console_users").await else {
+        return;
+    };
+    conformance::console::users_are_replaced_by_name(&s).await;
+}
+
+#[tokio::test]
+async fn console_labels_keep_their_history() {
+    let Some(s) = store("console_labels").await else {
+        return;
+    };
+    conformance::console::labels_keep_their_history(&s).await;
+}
+
+#[tokio::test]
+async fn console_cases_keep_every_version() {
+    let Some(s) = store("console_cases").await else {
+        return;
+    };
+    conformance::console::cases_keep_every_version(&s).await;
+    // A version is written once, as the embedded store's primary key has it.
+    let v1 = s.case_history("C-0001").await.expect("history").remove(0);
+    let e = s.put_case(&v1).await.expect_err("a second version 1");
+    assert!(e.is_content(), "{e}");
+    assert_eq!(s.case_history("C-0001").await.expect("history").len(), 2);
+}
+
+#[tokio::test]
+async fn console_audit_rows_chain_and_page() {
+    let Some(s) = store("console_audit").await else {
+        return;
+    };
+    conformance::console::audit_rows_chain_and_page(&s).await;
+    // A row whose sequence number is taken is refused, so the chain stays whole.
+    let tail = s.audit_tail().await.expect("tail").expect("a tail");
+    let e = s.insert_audit(&tail).await.expect_err("a second row 25");
+    assert!(e.is_content(), "{e}");
+    assert_eq!(
+        soi_store::console::verify_audit(&s).await.expect("read"),
+        Ok(25)
+    );
 }

@@ -34,6 +34,7 @@ fn scam_model(weights: Vec<f32>) -> FastModel {
         hashing: small_hash(),
         heads: vec![head],
         seed: 1,
+        thresholds_by_marketplace: Default::default(),
     };
     FastModel::new(cfg, weights, [0.0; LANES]).unwrap()
 }

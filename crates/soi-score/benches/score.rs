@@ -25,6 +25,7 @@ fn model() -> FastModel {
                 hashing: HashConfig::default(),
                 heads: vec![],
                 seed: 0,
+                thresholds_by_marketplace: Default::default(),
             };
             let n = cfg.hashing.buckets() * LANES;
             FastModel::new(cfg, vec![0.0; n], [0.0; LANES]).expect("zero model")

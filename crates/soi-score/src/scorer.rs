@@ -76,6 +76,15 @@ impl SoiScorer {
             .map_or(t, |g| g.max(t))
     }
 
+    /// The gate of a listing-level head on `marketplace`: a threshold tuned on that
+    /// marketplace's analyst labels when the model has one, else [`Self::gate`].
+    fn gate_in(&self, head: Head, marketplace: &str) -> f64 {
+        self.fast
+            .as_ref()
+            .and_then(|t| t.marketplace_threshold(head, marketplace))
+            .unwrap_or_else(|| self.gate(head))
+    }
+
     fn threshold(&self, head: Head) -> f64 {
         self.fast
             .as_ref()
@@ -142,7 +151,7 @@ impl SoiScorer {
             if head == Head::MisleadingClaim && !mostly_latin_ascii(&Self::listing_text(l)) {
                 continue;
             }
-            let thr = self.gate(head);
+            let thr = self.gate_in(head, &l.marketplace);
             if prob <= thr {
                 continue;
             }

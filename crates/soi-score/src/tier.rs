@@ -56,6 +56,10 @@ pub trait TextTier: Send + Sync {
     fn threshold(&self, _head: Head) -> Option<f64> {
         None
     }
+    /// A threshold tuned for `head` on one marketplace's analyst labels, when there is one.
+    fn marketplace_threshold(&self, _head: Head, _marketplace: &str) -> Option<f64> {
+        None
+    }
     /// The byte range of `text` that pushed `head` up the most (the evidence of a head reason).
     fn top_span(&self, _head: Head, _text: &str) -> Option<(usize, usize)> {
         None

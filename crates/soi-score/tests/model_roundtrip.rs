@@ -34,6 +34,7 @@ fn model_with(weights: Vec<f32>) -> FastModel {
         hashing: small_hash(),
         heads: vec![head(Head::Scam, 2, 0), head(Head::ReviewSpamType, 4, 3)],
         seed: 1,
+        thresholds_by_marketplace: Default::default(),
     };
     FastModel::new(cfg, weights, [0.0; LANES]).unwrap()
 }
@@ -72,6 +73,22 @@ fn save_load_gives_the_same_scores() {
         let dist = p.review_spam_type.unwrap();
         assert!((dist.iter().sum::<f64>() - 1.0).abs() < 1e-9);
     }
+}
+
+#[test]
+fn per_marketplace_thresholds_round_trip_and_default_to_the_head_one() {
+    let mut m = model_with(vec![0.0; small_hash().buckets() * LANES]);
+    m.config_mut()
+        .thresholds_by_marketplace
+        .entry(Head::Scam)
+        .or_default()
+        .insert("demo".into(), 0.42);
+    let dir = tempfile::tempdir().unwrap();
+    m.save(dir.path()).unwrap();
+    let a = FastModel::load(dir.path()).unwrap();
+    assert_eq!(a.marketplace_threshold(Head::Scam, "demo"), Some(0.42));
+    assert_eq!(a.marketplace_threshold(Head::Scam, "other"), None);
+    assert_eq!(a.threshold(Head::Scam), Some(0.5));
 }
 
 #[test]

@@ -1,10 +1,11 @@
 //! The embedded store: one SQLite file (bundled SQLite, WAL journal), implementing every seam of
-//! `soi-store` ([`Store`], [`AlertOutbox`], [`ReportSource`]).
+//! `soi-store` ([`Store`], [`AlertOutbox`], [`ReportSource`], [`soi_store::ConsoleStore`]).
 //!
 //! Why a crate of its own: the seam crate holds only traits, row shapes and shared rules, so that
 //! a store on another engine (ClickHouse) depends on neither SQLite nor this code, and both are
 //! checked by the same conformance suite (`soi_store::conformance`).
 
+mod console;
 mod error;
 mod migrate;
 mod outbox;
@@ -30,10 +31,19 @@ use soi_store::{
 
 pub(crate) use error::Error;
 
-/// The embedded store. Cloning shares one connection; calls run on tokio's blocking pool.
+/// Which reader a caller waits on when every reader is busy.
+static READ_TURN: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Read connections beside the one writer: WAL lets readers run while the writer writes, so the
+/// console's pages do not queue behind one another (or behind the sink) on a single connection.
+const READERS: usize = 4;
+
+/// The embedded store. Cloning shares its connections (one writer, [`READERS`] readers); calls
+/// run on tokio's blocking pool.
 #[derive(Clone)]
 pub struct SqliteStore {
     conn: Arc<Mutex<Connection>>,
+    readers: Arc<Vec<Mutex<Connection>>>,
     path: PathBuf,
     rules: Option<Arc<AlertRules>>,
 }
@@ -58,8 +68,24 @@ impl SqliteStore {
             migrate::migrate(conn)
         };
         setup(&mut conn)?;
+        let mut readers = Vec::with_capacity(READERS);
+        for _ in 0..READERS {
+            let r = Connection::open_with_flags(
+                path,
+                rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
+                    | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )
+            .map_err(|e| StoreError::Open {
+                path: path.display().to_string(),
+                why: e.to_string(),
+            })?;
+            r.pragma_update(None, "busy_timeout", 10_000)
+                .map_err(Error::from)?;
+            readers.push(Mutex::new(r));
+        }
         Ok(SqliteStore {
             conn: Arc::new(Mutex::new(conn)),
+            readers: Arc::new(readers),
             path: path.to_path_buf(),
             rules: None,
         })
@@ -76,7 +102,32 @@ impl SqliteStore {
         &self.path
     }
 
-    async fn with_conn<R, F>(&self, f: F) -> Result<R, StoreError>
+    /// Runs a read on a free reader connection (or waits for one).
+    pub(crate) async fn with_read<R, F>(&self, f: F) -> Result<R, StoreError>
+    where
+        R: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<R, Error> + Send + 'static,
+    {
+        let readers = self.readers.clone();
+        tokio::task::spawn_blocking(move || {
+            let free = readers.iter().find_map(|m| m.try_lock().ok());
+            let mut guard = match free {
+                Some(g) => g,
+                None => {
+                    let i = READ_TURN.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    readers[i % readers.len()]
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                }
+            };
+            f(&mut guard)
+        })
+        .await
+        .map_err(|e| StoreError::Task(e.to_string()))?
+        .map_err(StoreError::from)
+    }
+
+    pub(crate) async fn with_conn<R, F>(&self, f: F) -> Result<R, StoreError>
     where
         R: Send + 'static,
         F: FnOnce(&mut Connection) -> Result<R, Error> + Send + 'static,
@@ -106,7 +157,7 @@ impl Store for SqliteStore {
 
     async fn flagged_sellers(&self, q: &SellerQuery) -> Result<Vec<SellerSummary>, StoreError> {
         let q = q.clone();
-        self.with_conn(move |c| read::flagged_sellers(c, &q)).await
+        self.with_read(move |c| read::flagged_sellers(c, &q)).await
     }
 
     async fn listing(
@@ -115,12 +166,12 @@ impl Store for SqliteStore {
         id: &str,
     ) -> Result<Option<ListingDetail>, StoreError> {
         let (m, id) = (marketplace.map(str::to_string), id.to_string());
-        self.with_conn(move |c| read::listing(c, m.as_deref(), &id))
+        self.with_read(move |c| read::listing(c, m.as_deref(), &id))
             .await
     }
 
     async fn counts(&self) -> Result<StoreCounts, StoreError> {
-        self.with_conn(read::counts).await
+        self.with_read(read::counts).await
     }
 
     async fn seller_listings(
@@ -129,15 +180,34 @@ impl Store for SqliteStore {
         seller_id: &str,
     ) -> Result<Vec<(String, String)>, StoreError> {
         let (m, s) = (marketplace.map(str::to_string), seller_id.to_string());
-        self.with_conn(move |c| read::seller_listings(c, m.as_deref(), &s))
+        self.with_read(move |c| read::seller_listings(c, m.as_deref(), &s))
             .await
+    }
+
+    async fn seller_details(
+        &self,
+        marketplace: &str,
+        seller_id: &str,
+    ) -> Result<Vec<ListingDetail>, StoreError> {
+        let (m, s) = (marketplace.to_string(), seller_id.to_string());
+        // One connection for the whole page, not one call per listing.
+        self.with_read(move |c| {
+            let mut out = vec![];
+            for (lm, id) in read::seller_listings(c, Some(&m), &s)? {
+                if let Some(d) = read::listing(c, Some(&lm), &id)? {
+                    out.push(d);
+                }
+            }
+            Ok(out)
+        })
+        .await
     }
 
     async fn score_days(
         &self,
         since: chrono::NaiveDate,
     ) -> Result<Vec<soi_store::drift::ScoreDay>, StoreError> {
-        self.with_conn(move |c| read::score_days(c, since)).await
+        self.with_read(move |c| read::score_days(c, since)).await
     }
 }
 
@@ -210,7 +280,7 @@ impl AlertOutbox for SqliteStore {
 impl ReportSource for SqliteStore {
     async fn cross_border_rows(&self, q: &ReportQuery) -> Result<Vec<ReportRow>, StoreError> {
         let q = q.clone();
-        self.with_conn(move |c| report::cross_border_rows(c, &q))
+        self.with_read(move |c| report::cross_border_rows(c, &q))
             .await
     }
 }

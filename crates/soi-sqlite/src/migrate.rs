@@ -87,6 +87,40 @@ const MIGRATIONS: &[(i64, &str)] = &[
     );
     CREATE INDEX alert_delivery_log_by_route ON alert_delivery_log (route, started_at);",
     ),
+    (
+        3,
+        // The analysts' console. `body` is the row's JSON, so every field round-trips exactly
+        // (the audit chain's hashes must verify after a read); the other columns are its keys.
+        "CREATE TABLE console_users (name TEXT PRIMARY KEY, body TEXT NOT NULL);
+    CREATE TABLE console_labels (
+        rowid INTEGER PRIMARY KEY,
+        target TEXT NOT NULL, marketplace TEXT NOT NULL, id TEXT NOT NULL,
+        at TEXT NOT NULL, body TEXT NOT NULL);
+    CREATE INDEX console_labels_by_target ON console_labels (target, marketplace, id, at);
+    CREATE TABLE console_cases (
+        id TEXT NOT NULL, version INTEGER NOT NULL, updated_at TEXT NOT NULL,
+        body TEXT NOT NULL, PRIMARY KEY (id, version));
+    CREATE TABLE console_audit (seq INTEGER PRIMARY KEY, body TEXT NOT NULL);
+    -- The log is append-only from the store's side: rows are neither changed nor removed.
+    CREATE TRIGGER console_audit_no_update BEFORE UPDATE ON console_audit
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    CREATE TRIGGER console_audit_no_delete BEFORE DELETE ON console_audit
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;",
+    ),
+    (
+        4,
+        // The console's pages at 1 million listings (`soi bench serve`): a seller's listings
+        // were a scan of every listing, a listing by id alone another; the queue walks the
+        // verdicts riskiest first, and the covering index answers that walk without touching the
+        // table, and a seller's first and last sighting come from `listings_by_seller` alone
+        // (`read::flagged_sellers` says why it walks).
+        "CREATE INDEX IF NOT EXISTS listings_by_seller
+        ON listings (seller_id, marketplace, observed_at, id);
+    CREATE INDEX IF NOT EXISTS listings_by_id ON listings (id);
+    CREATE INDEX IF NOT EXISTS verdicts_by_risk_seller
+        ON verdicts (risk, marketplace, seller_id, listing_id);
+    DROP INDEX IF EXISTS verdicts_by_risk;",
+    ),
 ];
 
 /// Brings the schema up to date.

@@ -65,3 +65,35 @@ async fn seller_listings_are_found_by_seller() {
     let (_dir, s) = store();
     conformance::seller_listings_are_found_by_seller(&s).await;
 }
+
+#[tokio::test]
+async fn console_users_labels_cases_and_audit() {
+    let (_dir, s) = store();
+    conformance::console::users_are_replaced_by_name(&s).await;
+    conformance::console::labels_keep_their_history(&s).await;
+    conformance::console::cases_keep_every_version(&s).await;
+    conformance::console::audit_rows_chain_and_page(&s).await;
+}
+
+#[tokio::test]
+async fn the_audit_table_refuses_updates_and_deletes() {
+    use soi_store::console::NewAudit;
+    use soi_store::ConsoleStore;
+    let (dir, s) = store();
+    let new = NewAudit {
+        user: "ana".into(),
+        action: "login".into(),
+        target: String::new(),
+        detail: String::new(),
+        address: "cli".into(),
+    };
+    s.append_audit(new).await.unwrap();
+    let c = rusqlite::Connection::open(dir.path().join("soi.db")).unwrap();
+    for sql in [
+        "UPDATE console_audit SET body = '{}'",
+        "DELETE FROM console_audit",
+    ] {
+        let e = c.execute(sql, []).unwrap_err().to_string();
+        assert!(e.contains("append-only"), "{sql}: {e}");
+    }
+}

@@ -22,6 +22,7 @@ pub mod alert;
 mod canonical;
 #[cfg(feature = "conformance")]
 pub mod conformance;
+pub mod console;
 pub mod drift;
 mod error;
 mod hash;
@@ -36,6 +37,7 @@ pub use alert::{
     DeliveryStatus, RuleKind, Severity, Tlp,
 };
 pub use canonical::{parse_stored, stored_listing, stored_verdict};
+pub use console::ConsoleStore;
 pub use error::StoreError;
 pub use hash::content_hash;
 pub use merge::{first_sighting, merge_seller};
@@ -71,6 +73,22 @@ pub trait Store: Send + Sync {
         marketplace: Option<&str>,
         seller_id: &str,
     ) -> Result<Vec<(String, String)>, StoreError>;
+    /// Every listing of one seller with its verdict, in key order (the console's seller page).
+    /// The default asks [`Store::seller_listings`] and then [`Store::listing`] per key; a store
+    /// answers it in one round trip where it can.
+    async fn seller_details(
+        &self,
+        marketplace: &str,
+        seller_id: &str,
+    ) -> Result<Vec<ListingDetail>, StoreError> {
+        let mut out = vec![];
+        for (m, id) in self.seller_listings(Some(marketplace), seller_id).await? {
+            if let Some(d) = self.listing(Some(&m), &id).await? {
+                out.push(d);
+            }
+        }
+        Ok(out)
+    }
     /// Row counts per table.
     async fn counts(&self) -> Result<StoreCounts, StoreError>;
     /// The score distribution per marketplace, head and UTC day from `since` on, each listing

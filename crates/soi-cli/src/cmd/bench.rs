@@ -1,4 +1,6 @@
 //! `soi bench score --input FILE`: listings per second per thread and in total, and peak memory.
+//! `soi bench serve`: the console's queue and seller pages under concurrent clients on a big
+//! store (in `bench_serve.rs`).
 //! `soi bench encoder --input FILE`: texts per second through the encoder tier (in
 //! `bench_encoder.rs`, feature `encoder`).
 //! With a file of `{"text", "label"}` lines and `--head`, it times that head of the fast tier
@@ -23,6 +25,9 @@ pub struct Args {
 enum What {
     /// Time the scorer on a JSON Lines file of listings (or of labelled texts with --head).
     Score(ScoreArgs),
+    /// Console latency: fill the store with synthetic listings, then time the queue and seller
+    /// pages under concurrent clients (p50/p95/p99 per page).
+    Serve(super::bench_serve::ServeArgs),
     /// Texts per second through the encoder tier at 1 and 2 threads, and peak memory.
     #[cfg(feature = "encoder")]
     Encoder(super::bench_encoder::EncoderArgs),
@@ -53,6 +58,7 @@ struct ScoreArgs {
 pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
     match a.what {
         What::Score(a) => score(a, g).await,
+        What::Serve(a) => super::bench_serve::exec(a, g).await,
         #[cfg(feature = "encoder")]
         What::Encoder(e) => super::bench_encoder::exec(e).await,
     }

@@ -1,6 +1,7 @@
-//! `soi evidence package --listing ID | --seller ID --out FILE.wacz`: the listings' (or all of a
-//! seller's listings') stored pages, verdicts and
-//! reasons, and the signed batches covering them, as one signed WACZ (`soi_evidence::package`).
+//! `soi evidence package --listing ID | --seller ID | --case ID --out FILE.wacz`: the listings'
+//! (all of a seller's listings, or all listings of a console case's sellers) stored pages,
+//! verdicts and reasons, and the signed batches covering them, as one signed WACZ
+//! (`soi_evidence::package`).
 //! The store says which page each listing came from (`evidence_sha256`) and what was decided.
 
 use std::path::PathBuf;
@@ -15,7 +16,7 @@ use soi_model::Verdict;
 use crate::global::Global;
 
 #[derive(clap::Args)]
-#[command(group(clap::ArgGroup::new("scope").required(true).multiple(true).args(["listing", "seller"])))]
+#[command(group(clap::ArgGroup::new("scope").required(true).multiple(true).args(["listing", "seller", "case"])))]
 pub struct PackageArgs {
     /// Listing id (as on the marketplace); repeat for several.
     #[arg(long)]
@@ -23,6 +24,9 @@ pub struct PackageArgs {
     /// Seller id: every listing of that seller; repeat for several (with --listing too).
     #[arg(long)]
     seller: Vec<String>,
+    /// A case of the analysts' console (`C-0001`): every listing of its sellers; repeatable.
+    #[arg(long)]
+    case: Vec<String>,
     /// Marketplace, when an id exists on several.
     #[arg(long)]
     marketplace: Option<String>,
@@ -44,7 +48,7 @@ struct VerdictLine<'a> {
 
 pub async fn package(a: &PackageArgs, g: &Global) -> anyhow::Result<ExitCode> {
     let key = keys::require(&g.home)?;
-    let store = g.connect_store().await?;
+    let (store, console) = g.connect_stores().await?;
     // (marketplace, id) of each listing asked for, once, in the order asked.
     let mut keys: Vec<(Option<String>, String)> = a
         .listing
@@ -60,6 +64,17 @@ pub async fn package(a: &PackageArgs, g: &Global) -> anyhow::Result<ExitCode> {
             anyhow::bail!("no listings of seller `{s}` in {}", g.store_label());
         }
         keys.extend(found.into_iter().map(|(m, id)| (Some(m), id)));
+    }
+    for id in &a.case {
+        let case = console
+            .case(id)
+            .await
+            .with_context(|| format!("reading case {id}"))?
+            .with_context(|| format!("no case `{id}` in {}", g.store_label()))?;
+        for (m, s) in &case.sellers {
+            let found = store.seller_listings(Some(m), s).await?;
+            keys.extend(found.into_iter().map(|(m, id)| (Some(m), id)));
+        }
     }
     let mut details: Vec<soi_store::ListingDetail> = vec![];
     for (m, id) in &keys {
@@ -105,6 +120,7 @@ pub async fn package(a: &PackageArgs, g: &Global) -> anyhow::Result<ExitCode> {
                 .iter()
                 .cloned()
                 .chain(a.seller.iter().map(|s| format!("seller {s}")))
+                .chain(a.case.iter().map(|c| format!("case {c}")))
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
@@ -124,6 +140,7 @@ pub async fn package(a: &PackageArgs, g: &Global) -> anyhow::Result<ExitCode> {
     let mut rec = Record::new(Action::Package).with_file(&a.out)?;
     rec.listings = details.iter().map(|d| d.listing.id.clone()).collect();
     rec.sellers = a.seller.clone();
+    rec.cases = a.case.clone();
     rec.marketplace = a.marketplace.clone();
     rec.captures = Some(summary.pages as u64);
     rec.batches = Some(summary.batches.len() as u64);

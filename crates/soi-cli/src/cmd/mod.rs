@@ -11,9 +11,11 @@ pub use run_crawl::crawl_step;
 use crate::global::Global;
 
 mod alerts;
+mod audit;
 mod bench;
 #[cfg(feature = "encoder")]
 mod bench_encoder;
+mod bench_serve;
 mod crawl;
 mod dlq;
 mod drift;
@@ -24,6 +26,7 @@ mod evidence_check;
 mod evidence_log;
 mod evidence_package;
 mod keys;
+mod labels;
 mod listing;
 mod publish;
 mod report;
@@ -31,10 +34,12 @@ mod run;
 mod run_crawl;
 mod score;
 mod sellers;
+mod serve;
 mod sink;
 mod train;
 #[cfg(feature = "encoder")]
 mod train_encoder;
+mod users;
 mod validate;
 
 #[derive(Subcommand)]
@@ -76,6 +81,15 @@ pub enum Command {
     Eval(eval::Args),
     /// Benchmarks: `soi bench score --input FILE` (listings per second, peak memory).
     Bench(bench::Args),
+    /// The analysts' console: a web server to triage, label, build cases and refer them.
+    Serve(serve::Args),
+    /// The console's users: add, list, disable, reset.
+    Users(users::Args),
+    /// The console's audit log: `soi audit verify` checks its hash chain.
+    Audit(audit::Args),
+    /// Analysts' labels: `soi labels export` writes them as training data, `soi labels eval`
+    /// measures the model on them.
+    Labels(labels::Args),
 }
 
 impl Command {
@@ -89,6 +103,7 @@ impl Command {
             Command::Publish(_) => ("publish", bus, false),
             Command::Alerts(_) => ("alerts", false, true),
             Command::Run(_) => ("run", false, true),
+            Command::Serve(_) => ("serve", false, true),
             _ => ("other", false, false),
         }
     }
@@ -122,6 +137,10 @@ impl Command {
             #[cfg(feature = "encoder")]
             Command::Eval(a) => eval::exec(a, g).await,
             Command::Bench(a) => bench::exec(a, g).await,
+            Command::Serve(a) => serve::exec(a, g).await,
+            Command::Users(a) => users::exec(a, g).await,
+            Command::Audit(a) => audit::exec(a, g).await,
+            Command::Labels(a) => labels::exec(a, g).await,
         }
     }
 }

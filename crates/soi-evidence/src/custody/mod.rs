@@ -114,6 +114,9 @@ pub struct Record {
     /// Seller ids asked for.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sellers: Vec<String>,
+    /// Console case ids asked for.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cases: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marketplace: Option<String>,
     /// The file written (export, package), the package verified, or the folder verified.
@@ -142,6 +145,7 @@ impl Record {
             action,
             listings: vec![],
             sellers: vec![],
+            cases: vec![],
             marketplace: None,
             path: None,
             sha256: None,
@@ -176,6 +180,9 @@ impl Record {
         }
         if !self.sellers.is_empty() {
             parts.push(format!("seller {}", self.sellers.join(",")));
+        }
+        if !self.cases.is_empty() {
+            parts.push(format!("case {}", self.cases.join(",")));
         }
         if let Some(p) = &self.path {
             let arrow = if self.action == Action::Verify {

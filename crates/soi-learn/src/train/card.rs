@@ -6,7 +6,7 @@ use std::path::Path;
 
 use soi_score::Head;
 
-use super::{HeadResult, TrainConfig};
+use super::{AnalystReport, HeadResult, TrainConfig};
 use crate::LearnError;
 
 /// Licence and use note of each training set (from its SOURCE.md).
@@ -43,6 +43,7 @@ pub fn write(
     cfg: &TrainConfig,
     results: &[HeadResult],
     command: &str,
+    analyst: Option<&AnalystReport>,
 ) -> Result<(), LearnError> {
     let mut s = String::new();
     let h = &cfg.hashing;
@@ -99,6 +100,9 @@ pub fn write(
         "\nFor `review_spam_type` the `_pos` columns treat any spam class (1, 2, 3) as positive and \
          ECE uses the top-class confidence.\n"
     );
+    if let Some(a) = analyst {
+        analyst_section(&mut s, a);
+    }
     let _ = writeln!(s, "## Training sets and licences\n");
     let _ = writeln!(s, "| head | sets | licence |\n|---|---|---|");
     for r in results {
@@ -133,4 +137,46 @@ pub fn write(
     );
     let p = dir.join("README.md");
     std::fs::write(&p, s).map_err(|e| LearnError::io(&p, e))
+}
+
+/// Analysts' labels: how many, how weighted, and each marketplace's threshold with its figures.
+fn analyst_section(s: &mut String, a: &AnalystReport) {
+    let f = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{v:.4}"));
+    let _ = writeln!(
+        s,
+        "## Analysts' labels\n\n`scam` also learned from {} analysts' labels ({} scam, {} not scam) \
+         at loss weight {}; the newest {} (from {}) were held out by time and only measured. \
+         Per-marketplace thresholds were tuned on {}-fold out-of-fold probabilities of the older \
+         labels (`tuned-on` figures are optimistic for that reason); marketplaces with too few \
+         labels keep the global threshold {:.2}. Held out, at these thresholds: precision {}, \
+         recall {}.\n",
+        a.labels,
+        a.scam,
+        a.not_scam,
+        a.weight,
+        a.held_out,
+        a.held_out_from
+            .map_or("-".to_string(), |t| t.to_rfc3339()),
+        a.folds,
+        a.global_threshold,
+        f(a.held_out_at_threshold.precision),
+        f(a.held_out_at_threshold.recall),
+    );
+    let _ = writeln!(s, "| marketplace | labels | held out | threshold | source | held-out precision | held-out recall |\n|---|---|---|---|---|---|---|");
+    for (m, r) in &a.marketplaces {
+        let _ = writeln!(
+            s,
+            "| `{m}` | {} | {} | {:.2} | {}{} | {} | {} |",
+            r.labels,
+            r.held_out_labels,
+            r.threshold,
+            r.source,
+            r.why_global
+                .as_ref()
+                .map_or(String::new(), |w| format!(" ({w})")),
+            f(r.held_out.precision),
+            f(r.held_out.recall),
+        );
+    }
+    let _ = writeln!(s);
 }

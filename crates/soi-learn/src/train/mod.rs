@@ -1,6 +1,8 @@
 //! `soi train`: trains every head on its real labelled sets, calibrates each on held-out data,
-//! folds them into one model folder and writes its model card.
+//! folds them into one model folder and writes its model card. With analysts' labels
+//! (`analyst.rs`) the scam head also learns from them and gets per-marketplace thresholds.
 
+pub mod analyst;
 mod card;
 pub mod csv;
 pub mod data;
@@ -17,8 +19,9 @@ use soi_score::Head;
 
 use crate::metrics::{binary, multiclass, EvalReport};
 use crate::LearnError;
+pub use analyst::{AnalystConfig, AnalystReport, AnalystRow};
 pub use data::{load_head, shared_data_dir, Example, Split};
-pub use trainer::{train_head, HeadParams};
+pub use trainer::{train_head, train_head_weighted, HeadParams, TrainedHead};
 
 /// `pipelines/train.toml`.
 #[derive(Debug, Clone, Deserialize)]
@@ -29,6 +32,9 @@ pub struct TrainConfig {
     pub dev_fraction: f64,
     pub hashing: HashConfig,
     pub heads: BTreeMap<Head, HeadParams>,
+    /// How analysts' labels are used when `soi train` is given them.
+    #[serde(default)]
+    pub analyst: AnalystConfig,
 }
 
 impl TrainConfig {
@@ -59,13 +65,21 @@ pub struct HeadResult {
     pub best_epoch: usize,
 }
 
-/// Trains the heads in `cfg` (all of them, or those named in `only`) from `data_dir`, and
-/// returns the folded model with per-head results.
+/// What [`train_all`] gives: the folded model, per-head results, and the analyst report when
+/// analysts' labels were given and the scam head trained.
+pub type Trained = (FastModel, Vec<HeadResult>, Option<AnalystReport>);
+
+/// Trains the heads in `cfg` (all of them, or those named in `only`) from `data_dir`, the scam
+/// head also on `labels` (analysts', see `analyst.rs`), and returns the folded model with
+/// per-head results.
 pub fn train_all(
     cfg: &TrainConfig,
     data_dir: &Path,
     only: Option<&[Head]>,
-) -> Result<(FastModel, Vec<HeadResult>), LearnError> {
+    labels: Option<&[AnalystRow]>,
+) -> Result<Trained, LearnError> {
+    let mut analyst_report = None;
+    let mut by_marketplace = BTreeMap::new();
     let buckets = cfg.hashing.buckets();
     let mut weights = vec![0f32; buckets * LANES];
     let mut bias = [0f32; LANES];
@@ -86,14 +100,25 @@ pub fn train_all(
             dev = split.dev.len(),
             "training"
         );
-        let t = train_head(
-            &cfg.hashing,
-            &split.train,
-            &split.dev,
-            classes,
-            params,
-            cfg.seed ^ (i as u64 * 7919),
-        )?;
+        let seed = cfg.seed ^ (i as u64 * 7919);
+        let t = match labels.filter(|l| name == Head::Scam && !l.is_empty()) {
+            Some(rows) => {
+                let (t, rep, chosen) = with_analyst(cfg, &split, rows, params, seed)?;
+                analyst_report = Some(rep);
+                if !chosen.is_empty() {
+                    by_marketplace.insert(Head::Scam, chosen);
+                }
+                t
+            }
+            None => train_head(
+                &cfg.hashing,
+                &split.train,
+                &split.dev,
+                classes,
+                params,
+                seed,
+            )?,
+        };
         for bk in 0..buckets {
             for k in 0..t.lanes {
                 weights[bk * LANES + offset + k] = t.weights[bk * t.lanes + k];
@@ -140,8 +165,78 @@ pub fn train_all(
         hashing: cfg.hashing.clone(),
         heads: results.iter().map(|r| r.spec.clone()).collect(),
         seed: cfg.seed,
+        thresholds_by_marketplace: by_marketplace,
     };
-    Ok((FastModel::new(fc, weights, bias)?, results))
+    Ok((FastModel::new(fc, weights, bias)?, results, analyst_report))
+}
+
+/// The scam head trained on its shared sets plus the older analysts' labels (weighted), the
+/// per-marketplace thresholds from out-of-fold probabilities, and the held-out-by-time figures.
+fn with_analyst(
+    cfg: &TrainConfig,
+    split: &Split,
+    rows: &[AnalystRow],
+    params: &HeadParams,
+    seed: u64,
+) -> Result<(TrainedHead, AnalystReport, BTreeMap<String, f64>), LearnError> {
+    let ac = &cfg.analyst;
+    let (older, newest) = analyst::split_by_time(rows.to_vec(), ac.holdout_fraction);
+    let ex = |r: &AnalystRow| Example {
+        text: r.text.clone(),
+        label: r.label as usize,
+    };
+    let train_on = |keep: &dyn Fn(usize) -> bool| {
+        let mut v = split.train.clone();
+        let mut w = vec![1f32; v.len()];
+        for (_, r) in older.iter().enumerate().filter(|(j, _)| keep(*j)) {
+            v.push(ex(r));
+            w.push(ac.weight);
+        }
+        (v, w)
+    };
+    let (v, w) = train_on(&|_| true);
+    tracing::info!(
+        older = older.len(),
+        held_out = newest.len(),
+        weight = ac.weight,
+        "scam head with analysts' labels"
+    );
+    let t = train_head_weighted(&cfg.hashing, (&v, &w), &split.dev, 2, params, seed)?;
+    let newest_ex: Vec<Example> = newest.iter().map(ex).collect();
+    let held_p = t.probs(&cfg.hashing, params, &newest_ex)?;
+    // Out-of-fold probabilities: each fold scored by a head trained without it, for the epochs
+    // the full head chose (no refit, to keep the k extra trainings short).
+    let folds = ac.folds.min(older.len());
+    let oof = if folds >= 2 && older.len() >= ac.min_per_marketplace.max(2 * folds) {
+        let fold = analyst::fold_of(older.len(), folds);
+        let mut oof = vec![0f64; older.len()];
+        let fp = HeadParams {
+            epochs: t.best_epoch,
+            refit: false,
+            ..params.clone()
+        };
+        for k in 0..folds {
+            let (v, w) = train_on(&|j| fold[j] != k);
+            tracing::info!(fold = k + 1, of = folds, "out-of-fold scam head");
+            let tk = train_head_weighted(&cfg.hashing, (&v, &w), &split.dev, 2, &fp, seed)?;
+            let idx: Vec<usize> = (0..older.len()).filter(|&j| fold[j] == k).collect();
+            let texts: Vec<Example> = idx.iter().map(|&j| ex(&older[j])).collect();
+            for (j, p) in idx.iter().zip(tk.probs(&cfg.hashing, &fp, &texts)?) {
+                oof[*j] = p;
+            }
+        }
+        Some(oof)
+    } else {
+        None
+    };
+    let (rep, chosen) = analyst::thresholds(
+        ac,
+        (&older, oof.as_deref()),
+        (&newest, &held_p),
+        t.threshold,
+        if oof.is_some() { folds } else { 0 },
+    );
+    Ok((t, rep, chosen))
 }
 
 /// Trains, saves the model folder and writes its model card.
@@ -152,8 +247,20 @@ pub fn train_and_save(
     only: Option<&[Head]>,
     command: &str,
 ) -> Result<Vec<HeadResult>, LearnError> {
-    let (model, results) = train_all(cfg, data_dir, only)?;
+    train_and_save_with(cfg, data_dir, out_dir, only, command, None).map(|r| r.0)
+}
+
+/// [`train_and_save`] with analysts' labels for the scam head; also returns their report.
+pub fn train_and_save_with(
+    cfg: &TrainConfig,
+    data_dir: &Path,
+    out_dir: &Path,
+    only: Option<&[Head]>,
+    command: &str,
+    labels: Option<&[AnalystRow]>,
+) -> Result<(Vec<HeadResult>, Option<AnalystReport>), LearnError> {
+    let (model, results, analyst) = train_all(cfg, data_dir, only, labels)?;
     model.save(out_dir)?;
-    card::write(out_dir, cfg, &results, command)?;
-    Ok(results)
+    card::write(out_dir, cfg, &results, command, analyst.as_ref())?;
+    Ok((results, analyst))
 }

@@ -164,7 +164,7 @@ fn nb_ratio(buckets: usize, feats: &[Feats], labels: &[usize]) -> Vec<f32> {
 /// each. Deterministic for `seed`.
 fn fit(
     buckets: usize,
-    (feats, labels): (&[Feats], &[usize]),
+    (feats, labels, weights): (&[Feats], &[usize], &[f32]),
     lanes: usize,
     p: &HeadParams,
     epochs: usize,
@@ -212,18 +212,25 @@ fn fit(
                 .broadcast_mul(&vals)?
                 .sum(1)?
                 .broadcast_add(b.as_tensor())?;
+            // Each example's loss times its weight (1 for the shared sets), averaged over the
+            // batch: a weight of 3 counts like three copies of the example.
+            let wt: Vec<f32> = chunk.iter().map(|&i| weights[i]).collect();
+            let wt = Tensor::from_vec(wt, (n, 1), &dev)?;
             let loss = if lanes == 1 {
                 let y: Vec<f32> = chunk.iter().map(|&i| labels[i] as f32).collect();
                 let y = Tensor::from_vec(y, (n, 1), &dev)?;
                 // Stable log loss: max(z,0) - z*y + log(1 + exp(-|z|)).
                 let softplus = z.abs()?.neg()?.exp()?.affine(1.0, 1.0)?.log()?;
                 let zy = z.mul(&y)?;
-                z.relu()?.sub(&zy)?.add(&softplus)?.mean_all()?
+                z.relu()?.sub(&zy)?.add(&softplus)?.mul(&wt)?.mean_all()?
             } else {
                 let y: Vec<u32> = chunk.iter().map(|&i| labels[i] as u32).collect();
                 let y = Tensor::from_vec(y, n, &dev)?;
                 let logp = candle_nn::ops::log_softmax(&z, D::Minus1)?;
-                logp.gather(&y.unsqueeze(1)?, 1)?.neg()?.mean_all()?
+                logp.gather(&y.unsqueeze(1)?, 1)?
+                    .neg()?
+                    .mul(&wt)?
+                    .mean_all()?
             };
             opt.backward_step(&loss)?;
         }
@@ -247,6 +254,23 @@ pub fn train_head(
     p: &HeadParams,
     seed: u64,
 ) -> Result<TrainedHead, LearnError> {
+    let ones = vec![1f32; train.len()];
+    train_head_weighted(hash, (train, &ones), dev, classes, p, seed)
+}
+
+/// [`train_head`] with a loss weight per training example (analysts' labels count more than
+/// one SMS each; see `analyst.rs`). Held-out examples weigh 1 in the refit.
+pub fn train_head_weighted(
+    hash: &HashConfig,
+    (train, train_w): (&[Example], &[f32]),
+    dev: &[Example],
+    classes: usize,
+    p: &HeadParams,
+    seed: u64,
+) -> Result<TrainedHead, LearnError> {
+    if train_w.len() != train.len() {
+        return Err(LearnError::Train("one weight per training example".into()));
+    }
     let lanes = if classes <= 2 { 1 } else { classes };
     let buckets = hash.buckets();
     if train.is_empty() || dev.is_empty() {
@@ -269,7 +293,7 @@ pub fn train_head(
     let mut best: Option<(f64, usize, Vec<f32>, Vec<f32>)> = None;
     fit(
         buckets,
-        (&tf, &ty),
+        (&tf, &ty, train_w),
         lanes,
         p,
         p.epochs,
@@ -312,6 +336,11 @@ pub fn train_head(
     if p.refit {
         let all: Vec<Feats> = tf.iter().chain(df.iter()).cloned().collect();
         let ay: Vec<usize> = ty.iter().chain(dy.iter()).copied().collect();
+        let aw: Vec<f32> = train_w
+            .iter()
+            .copied()
+            .chain(std::iter::repeat_n(1.0, dy.len()))
+            .collect();
         tracing::info!(
             epochs = best_epoch,
             n = all.len(),
@@ -319,7 +348,7 @@ pub fn train_head(
         );
         fit(
             buckets,
-            (&all, &ay),
+            (&all, &ay, &aw),
             lanes,
             p,
             best_epoch,
@@ -348,6 +377,23 @@ pub fn train_head(
         dev_probs,
         class_bias,
     })
+}
+
+impl TrainedHead {
+    /// Calibrated probabilities of a binary head for `texts` (the NB ratio, if any, is already
+    /// folded into the weights).
+    pub fn probs(
+        &self,
+        hash: &HashConfig,
+        p: &HeadParams,
+        texts: &[Example],
+    ) -> Result<Vec<f64>, LearnError> {
+        let f = featurise(hash, texts, p.max_features, p.mask()?);
+        Ok(logits(&f, &self.weights, &self.bias, self.lanes)
+            .iter()
+            .map(|z| sigmoid(self.calib_a * z[0] + self.calib_b))
+            .collect())
+    }
 }
 
 /// Per-class offsets added to temperature-scaled logits before the argmax, tuned on held-out

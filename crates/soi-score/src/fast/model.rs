@@ -79,6 +79,12 @@ pub struct FastConfig {
     pub hashing: HashConfig,
     pub heads: Vec<HeadSpec>,
     pub seed: u64,
+    /// Per head, per marketplace: a decision threshold tuned on that marketplace's analyst
+    /// labels (`soi train --labels-file`). Where present it replaces the head's threshold and
+    /// the scoring config's gate for listings of that marketplace: the gate exists because the
+    /// heads learn from SMS and reviews, not listings, and this threshold was tuned on listings.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub thresholds_by_marketplace: BTreeMap<Head, BTreeMap<String, f64>>,
 }
 
 /// A loaded fast-tier model.
@@ -377,6 +383,15 @@ impl TextTier for FastModel {
 
     fn threshold(&self, head: Head) -> Option<f64> {
         self.head(head).map(|h| h.threshold)
+    }
+
+    fn marketplace_threshold(&self, head: Head, marketplace: &str) -> Option<f64> {
+        self.head(head)?;
+        self.cfg
+            .thresholds_by_marketplace
+            .get(&head)?
+            .get(marketplace)
+            .copied()
     }
 
     fn top_span(&self, head: Head, text: &str) -> Option<(usize, usize)> {

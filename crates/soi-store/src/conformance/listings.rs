@@ -239,4 +239,23 @@ pub async fn seller_listings_are_found_by_seller(store: &dyn Store) {
     assert_eq!(keys(Some("demo"), "b").await, vec![demo("3")]);
     assert_eq!(keys(Some("other"), "a").await, vec![]);
     assert_eq!(keys(None, "nobody").await, vec![]);
+    // The seller page's one call answers the same listings, each as `listing` answers it.
+    let details = store
+        .seller_details("demo", "a")
+        .await
+        .expect("seller details");
+    let ids: Vec<&str> = details.iter().map(|d| d.listing.id.as_str()).collect();
+    assert_eq!(ids, vec!["1", "2"]);
+    for d in &details {
+        let one = store
+            .listing(Some("demo"), &d.listing.id)
+            .await
+            .expect("listing");
+        assert_eq!(one.as_ref(), Some(d), "seller_details and listing differ");
+    }
+    assert!(store
+        .seller_details("other", "a")
+        .await
+        .expect("details")
+        .is_empty());
 }

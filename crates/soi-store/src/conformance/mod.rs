@@ -7,6 +7,7 @@
 //! implements against a real instance. Each check panics with a message naming what differs.
 //! Behind the `conformance` feature, so that only tests compile it.
 
+pub mod console;
 pub mod listings;
 pub mod outbox;
 pub mod report;

@@ -1,0 +1,94 @@
+//! The server-rendered pages. Each module is one page (or one form's handler); the layout
+//! every page shares is [`Chrome`].
+
+pub mod admin;
+pub mod cases;
+pub mod custody;
+pub mod evidence;
+pub mod labels;
+pub mod listing;
+pub mod login;
+pub mod queue;
+pub mod refer;
+pub mod seller;
+
+use askama::Template;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use soi_store::console::Role;
+
+use crate::auth::User;
+use crate::error::PageError;
+use crate::i18n::{Lang, Tr};
+use crate::ConsoleError;
+
+/// What the layout needs: the language, and who is logged in (with the CSRF token every form
+/// carries).
+pub struct Chrome {
+    pub tr: Tr,
+    pub lang: &'static str,
+    pub user: String,
+    pub role: &'static str,
+    pub csrf: String,
+    pub supervisor: bool,
+    pub liaison: bool,
+    /// The path of this page, for the language switch to come back to.
+    pub here: String,
+}
+
+impl Chrome {
+    pub fn new(headers: &HeaderMap, user: Option<&User>, here: &str) -> Chrome {
+        let lang = Lang::of(headers);
+        Chrome {
+            tr: Tr(lang),
+            lang: lang.code(),
+            user: user.map(|u| u.name().to_string()).unwrap_or_default(),
+            role: user.map(|u| u.role().as_str()).unwrap_or(""),
+            csrf: user.map(|u| u.session.csrf.clone()).unwrap_or_default(),
+            supervisor: user.is_some_and(|u| u.role() == Role::Supervisor),
+            liaison: user.is_some_and(|u| u.role() == Role::Liaison),
+            here: here.to_string(),
+        }
+    }
+}
+
+/// Renders a template as an HTML answer.
+pub fn render(t: &impl Template, status: StatusCode) -> Result<Response, PageError> {
+    let body = t
+        .render()
+        .map_err(|e| ConsoleError::Internal(format!("rendering a page: {e}")))?;
+    Ok((
+        status,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        body,
+    )
+        .into_response())
+}
+
+/// A redirect after a form (303, so the browser follows with GET).
+pub fn see_other(to: &str) -> Response {
+    (StatusCode::SEE_OTHER, [(header::LOCATION, to.to_string())]).into_response()
+}
+
+/// Formats a time for a page: UTC, to the second.
+pub fn when(t: &chrono::DateTime<chrono::Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M:%S UTC").to_string()
+}
+
+/// A risk as a percentage.
+pub fn pct(r: f64) -> String {
+    format!("{:.0}%", r * 100.0)
+}
+
+/// Percent-encodes one path segment (marketplace and ids come from outside).
+pub fn seg(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
