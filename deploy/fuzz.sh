@@ -65,6 +65,9 @@ seed() {
     robots) cp pipelines/demo-site/robots.txt "$c"/ ;;
     marketplace_config) cp pipelines/marketplaces/*.toml "$c"/ ;;
     scoring_config) cp pipelines/scoring.toml pipelines/train.toml "$c"/ ;;
+    complaint_file) printf '%s\n%s\n' 'id,received_at,channel,text,phone,amount' \
+        'C1,2026-11-20 09:15,phone,"STK 19036543210011 Techcombank, zalo 0912 345 678",0901 234 567,"1.500.000đ"' >"$c/csv"
+        printf '%s\n' '{"id":"C2","received_at":"21/11/2026","channel":"web","text":"chuyển khoản rồi","url":"https://shop-re.vn/x","amount":250000}' >"$c/jsonl" ;;
     checkpoint_config) printf '%s\0%s\0%s\0%s' \
         '{"model_type":"bert","vocab_size":8,"hidden_size":4,"num_hidden_layers":1,"num_attention_heads":1,"intermediate_size":8,"max_position_embeddings":8}' \
         '[{"type":"sentence_transformers.models.Pooling","path":"1_Pooling"}]' \

@@ -16,6 +16,7 @@ mod evidence_custody; // every evidence export, package and verification chained
 mod evidence_package; // `soi evidence package`: a demo listing as WACZ, validated, verified, tampering named
 mod hostile_input; // bad bytes, long lines, wild dates, huge fields: only their line fails
 mod metrics_embedded; // `--metrics` on crawl --every and alerts dispatch --follow; bad addresses named
+mod network; // `soi network`, `soi sellers`, `soi complaints`: shared identifiers across marketplaces make one network, decoys stay alone, hotline complaints name the linked sellers
 #[cfg(all(feature = "kafka", feature = "clickhouse"))]
 mod observability; // Prometheus scrapes the stages: consumed, scored, written, lag to zero; /readyz follows the broker; dashboard queries valid
 mod run_demo; // `soi run` on the demo marketplace: flags, reasons, idempotence

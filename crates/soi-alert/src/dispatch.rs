@@ -7,13 +7,15 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::Duration;
-use soi_store::{AlertOutbox, Attempt, Delivery};
+use soi_store::links::SellerRef;
+use soi_store::{AlertOutbox, Attempt, Delivery, LinkStore};
 use soi_telemetry::names;
 
 use crate::backoff::RetryPolicy;
 use crate::clock::Clock;
 use crate::config::{AlertsConfig, RateLimit};
-use crate::payload::payload_bytes;
+use crate::linked::linked_accounts;
+use crate::payload::payload_bytes_with;
 use crate::route::{self, Outgoing, Route};
 use crate::AlertError;
 
@@ -57,6 +59,7 @@ pub struct Dispatcher {
     clock: Arc<dyn Clock>,
     batch: usize,
     lease: Duration,
+    links: Option<Arc<dyn LinkStore>>,
 }
 
 impl Dispatcher {
@@ -89,7 +92,14 @@ impl Dispatcher {
             clock,
             batch: 100,
             lease: Duration::seconds(60),
+            links: None,
         })
+    }
+
+    /// Names the seller's linked accounts in every alert, from this link state.
+    pub fn with_links(mut self, links: Arc<dyn LinkStore>) -> Self {
+        self.links = Some(links);
+        self
     }
 
     /// How long a claimed delivery stays leased to this dispatcher.
@@ -151,9 +161,16 @@ impl Dispatcher {
                 });
             }
         }
+        let linked = match (&self.links, d.alert.seller_id()) {
+            (Some(links), Some(id)) => {
+                let seller = SellerRef::new(&d.alert.verdict.marketplace, id);
+                linked_accounts(links.as_ref(), &seller).await?
+            }
+            _ => vec![],
+        };
         let out = Outgoing {
             key: key.clone(),
-            body: payload_bytes(&d.alert),
+            body: payload_bytes_with(&d.alert, &linked),
             now,
         };
         let result = entry.route.deliver(&out).await;

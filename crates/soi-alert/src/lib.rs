@@ -23,6 +23,7 @@ pub mod clock;
 mod config;
 mod dispatch;
 mod error;
+pub mod linked;
 pub mod payload;
 mod redact;
 pub mod route;

@@ -5,6 +5,7 @@ use serde::Serialize;
 use serde_json::Value;
 use soi_store::Alert;
 
+use crate::linked::{sentence, LinkedAccount};
 use crate::stix::{stix_time, BundleBuilder};
 
 /// Version of the payload document.
@@ -43,6 +44,13 @@ pub struct Summary {
     pub flagged_in_window: Option<usize>,
     pub reasons: Vec<SummaryReason>,
     pub evidence_sha256: Option<String>,
+    /// The other accounts of the seller's network ([`crate::linked`]), when any.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub linked_accounts: Vec<LinkedAccount>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub linked_en: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub linked_vi: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -88,7 +96,16 @@ fn headlines(a: &Alert) -> (String, String) {
 }
 
 pub fn summary(a: &Alert) -> Summary {
+    summary_with(a, &[])
+}
+
+/// [`summary`] naming the seller's linked accounts.
+pub fn summary_with(a: &Alert, linked: &[LinkedAccount]) -> Summary {
     let (headline_en, headline_vi) = headlines(a);
+    let (linked_en, linked_vi) = match sentence(linked) {
+        Some((en, vi)) => (Some(en), Some(vi)),
+        None => (None, None),
+    };
     Summary {
         rule: a.rule.clone(),
         kind: a.kind.clone(),
@@ -120,6 +137,9 @@ pub fn summary(a: &Alert) -> Summary {
             })
             .collect(),
         evidence_sha256: a.listing.evidence_sha256.clone(),
+        linked_accounts: linked.to_vec(),
+        linked_en,
+        linked_vi,
     }
 }
 
@@ -132,16 +152,26 @@ pub fn bundle(a: &Alert) -> Value {
 }
 
 pub fn payload(a: &Alert) -> Payload {
+    payload_with(a, &[])
+}
+
+/// [`payload`] naming the seller's linked accounts.
+pub fn payload_with(a: &Alert, linked: &[LinkedAccount]) -> Payload {
     Payload {
         soi_alert: PAYLOAD_VERSION,
         idempotency_key: a.key.clone(),
-        summary: summary(a),
+        summary: summary_with(a, linked),
         stix: bundle(a),
     }
 }
 
 /// The payload as the bytes that are signed and sent.
 pub fn payload_bytes(a: &Alert) -> Vec<u8> {
+    payload_bytes_with(a, &[])
+}
+
+/// [`payload_bytes`] naming the seller's linked accounts.
+pub fn payload_bytes_with(a: &Alert, linked: &[LinkedAccount]) -> Vec<u8> {
     // Plain data with string keys: serialising cannot fail.
-    serde_json::to_vec_pretty(&payload(a)).unwrap_or_default()
+    serde_json::to_vec_pretty(&payload_with(a, linked)).unwrap_or_default()
 }

@@ -484,3 +484,71 @@ async fn drain_waits_out_the_backoff_on_the_real_clock() {
     assert_eq!(rx.accepted().len(), 5);
     assert_eq!(store.outbox_counts().await.unwrap().pending, 0);
 }
+
+#[tokio::test]
+async fn an_alert_names_the_sellers_linked_accounts() {
+    use soi_store::links::{LinkBatch, LinkRow, LinkSide, SellerRef};
+    use soi_store::LinkStore;
+    let dir = tempfile::tempdir().unwrap();
+    let rx = Receiver::start("127.0.0.1:0".parse().unwrap(), 0).await;
+    let drop_dir = dir.path().join("drop");
+    let cfg = config(&rx.url(), "", 0, &drop_dir);
+    let store = open(&dir.path().join("soi.db"), &cfg);
+    let side = |m: &str, s: &str, quote: &str| LinkSide {
+        seller: SellerRef::new(m, s),
+        listing_id: format!("{s}-1"),
+        field: "description".into(),
+        start: 0,
+        end: quote.chars().count(),
+        quote: quote.into(),
+    };
+    let link = |b: LinkSide| LinkRow {
+        kind: "zalo".into(),
+        value: "0988777666".into(),
+        a: side("demo", "s0", "zalo.me/0988777666"),
+        b,
+        found_at: t0(),
+    };
+    let batch = LinkBatch {
+        links: vec![
+            link(side("lazada", "l1", "Zalo 0988 777 666")),
+            link(side("tiki", "t1", "zalo.me/0988777666")),
+        ],
+        ..Default::default()
+    };
+    assert_eq!(store.put_link_batch(&batch).await.unwrap(), 2);
+    store
+        .put_scored(vec![
+            scored("l0", "s0", 0.9, &["off_platform_contact"], 0),
+            scored("l1", "s1", 0.9, &["off_platform_contact"], 1),
+        ])
+        .await
+        .unwrap();
+    let clock = Arc::new(ManualClock::new(t0() + Duration::hours(1)));
+    let d = dispatcher(&store, &cfg, &clock).with_links(Arc::new(store.clone()));
+    assert_eq!(d.pass().await.unwrap().delivered, 2);
+    let bodies: Vec<serde_json::Value> = rx
+        .requests()
+        .iter()
+        .map(|r| serde_json::from_slice(&r.body).unwrap())
+        .collect();
+    let of = |seller: &str| {
+        bodies
+            .iter()
+            .find(|b| b["summary"]["seller_id"] == seller)
+            .map(|b| b["summary"].clone())
+            .unwrap()
+    };
+    let s0 = of("s0");
+    assert_eq!(
+        s0["linked_en"],
+        "2 linked accounts on lazada and tiki share this seller's Zalo account"
+    );
+    assert_eq!(s0["linked_accounts"].as_array().map(Vec::len), Some(2));
+    assert_eq!(s0["linked_accounts"][0]["value"], "0988777666");
+    let s1 = of("s1");
+    assert!(
+        s1.get("linked_en").is_none(),
+        "an unlinked seller's alert says nothing: {s1}"
+    );
+}

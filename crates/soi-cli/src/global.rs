@@ -8,10 +8,18 @@ use anyhow::{bail, Context};
 use clap::Args;
 use soi_bus::Bus;
 use soi_sqlite::SqliteStore;
-use soi_store::{ConsoleStore, Store};
+use soi_store::{ComplaintStore, ConsoleStore, LinkStore, Store};
 
 use crate::features;
 use crate::telemetry::Readiness;
+
+/// One store seen through each of its seams.
+pub struct Stores {
+    pub store: Arc<dyn Store>,
+    pub console: Arc<dyn ConsoleStore>,
+    pub links: Arc<dyn LinkStore>,
+    pub complaints: Arc<dyn ComplaintStore>,
+}
 
 #[derive(Args, Debug)]
 pub struct Global {
@@ -108,11 +116,24 @@ impl Global {
 
     /// The configured store, as the pipeline's store and as the console's.
     pub async fn connect_stores(&self) -> anyhow::Result<(Arc<dyn Store>, Arc<dyn ConsoleStore>)> {
+        let all = self.connect_all().await?;
+        Ok((all.store, all.console))
+    }
+
+    /// The configured store, as the pipeline's store and as the seller links'.
+    pub async fn connect_linked(&self) -> anyhow::Result<(Arc<dyn Store>, Arc<dyn LinkStore>)> {
+        let all = self.connect_all().await?;
+        Ok((all.store, all.links))
+    }
+
+    /// The configured store under each of its seams: ClickHouse for `clickhouse://`, else the
+    /// embedded SQLite file.
+    pub async fn connect_all(&self) -> anyhow::Result<Stores> {
         match self.store.as_deref() {
             Some(url) if url.starts_with("clickhouse://") => {
-                let (store, console) = features::clickhouse::connect_both(url).await?;
-                self.readiness.watch_store(store.clone());
-                Ok((store, console))
+                let all = features::clickhouse::connect_all(url).await?;
+                self.readiness.watch_store(all.store.clone());
+                Ok(all)
             }
             Some(url) if url.contains("://") && !url.starts_with("sqlite://") => {
                 bail!("unknown store `{url}`: use a SQLite file path or clickhouse://HOST:PORT/DB")
@@ -123,7 +144,12 @@ impl Global {
                     .with_context(|| format!("opening the store {}", path.display()))?;
                 let store: Arc<SqliteStore> = Arc::new(store);
                 self.readiness.watch_store(store.clone());
-                Ok((store.clone(), store))
+                Ok(Stores {
+                    store: store.clone(),
+                    console: store.clone(),
+                    links: store.clone(),
+                    complaints: store,
+                })
             }
         }
     }

@@ -19,15 +19,22 @@
 //!   bus (backpressure) instead of buffering without bound.
 //! - **The analysts' console keeps its records here too** ([`soi_store::ConsoleStore`]): users,
 //!   labels, case versions and the hash-chained audit log, as JSON bodies (`console` says why).
+//! - **Seller links are kept here too** ([`soi_store::LinkStore`]): each identifier's first
+//!   holder, the near-text signatures and the links, first row kept (`links` says why).
+//! - **Hotline complaints are kept here too** ([`soi_store::ComplaintStore`]): each complaint's
+//!   latest version as a JSON body, and the sellers it names, each link once (`complaints` says
+//!   why).
 //! - **SQL that old and new servers accept**: Debian's 18.16 and current releases (no
 //!   `DateTime64`, no window functions, one `JOIN` per `SELECT`, `ANY` joins with `USING`). Rows
 //!   travel as RowBinary without schema validation (18.16 lacks the metadata the check needs).
 
 mod admin;
 mod client;
+mod complaints;
 mod console;
 mod drift;
 mod error;
+mod links;
 mod migrate;
 mod read;
 mod report;

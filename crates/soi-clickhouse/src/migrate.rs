@@ -111,6 +111,50 @@ const MIGRATIONS: &[(u32, &[&str])] = &[
             "INSERT INTO listings_by_seller SELECT marketplace, seller_id, id, version FROM listings",
         ],
     ),
+    (
+        5,
+        // The seller-link state (`crate::links` says why the tables look as they do): each
+        // identifier's first holder, the near-text signatures (with the quote of the text each
+        // came from), and the links. `keep` is higher for the row to keep (the earliest), so a
+        // merge keeps what every read takes.
+        &[
+            "CREATE TABLE IF NOT EXISTS link_keys (
+            kind String, value String, marketplace String, seller_id String, listing_id String,
+            field String, quote_start UInt64, quote_end UInt64, quote String, seen_at Int64,
+            keep UInt64
+        ) ENGINE = ReplacingMergeTree(keep) ORDER BY (kind, value)",
+            "CREATE TABLE IF NOT EXISTS link_signatures (
+            marketplace String, listing_id String, signature Array(UInt16),
+            field String, quote_start UInt64, quote_end UInt64, quote String, keep UInt64
+        ) ENGINE = ReplacingMergeTree(keep) ORDER BY (marketplace, listing_id)",
+            "CREATE TABLE IF NOT EXISTS seller_links (
+            kind String, value String,
+            a_marketplace String, a_seller String, a_listing String, a_field String,
+            a_start UInt64, a_end UInt64, a_quote String,
+            b_marketplace String, b_seller String, b_listing String, b_field String,
+            b_start UInt64, b_end UInt64, b_quote String,
+            found_at Int64, keep UInt64
+        ) ENGINE = ReplacingMergeTree(keep)
+        ORDER BY (kind, value, a_marketplace, a_seller, b_marketplace, b_seller)",
+        ],
+    ),
+    (
+        6,
+        // Hotline complaints and the sellers they name (`crate::complaints` says why the tables
+        // look as they do): a complaint's latest version (highest `version`) is the one read;
+        // a link's first row (highest `keep`) is the one kept.
+        &[
+            "CREATE TABLE IF NOT EXISTS complaints (
+            id String, received_at Int64, content_hash String, body String, version UInt64
+        ) ENGINE = ReplacingMergeTree(version) ORDER BY id",
+            "CREATE TABLE IF NOT EXISTS complaint_links (
+            marketplace String, seller_id String, complaint_id String, kind String,
+            value String, field String, quote_start UInt64, quote_end UInt64, quote String,
+            keep UInt64
+        ) ENGINE = ReplacingMergeTree(keep)
+        ORDER BY (marketplace, seller_id, complaint_id, kind, value)",
+        ],
+    ),
 ];
 
 #[derive(Row, Deserialize)]

@@ -53,13 +53,26 @@ pub struct Tr(pub Lang);
 
 impl Tr {
     pub fn get(&self, key: &str) -> &'static str {
-        match STRINGS.iter().find(|(k, _, _)| *k == key) {
-            Some((_, en, vi)) => match self.0 {
-                Lang::En => en,
-                Lang::Vi => vi,
-            },
-            None => "?",
-        }
+        self.find(key).unwrap_or("?")
+    }
+
+    /// The string for `key`, or `None` when the table has none (for keys built from data, such
+    /// as a link's kind, that fall back to the data itself).
+    pub fn find(&self, key: &str) -> Option<&'static str> {
+        STRINGS
+            .iter()
+            .find(|(k, _, _)| *k == key)
+            .map(|(_, en, vi)| match self.0 {
+                Lang::En => *en,
+                Lang::Vi => *vi,
+            })
+    }
+
+    /// A link kind's name in this language (`kind_phone`, ...), or the kind itself when the table
+    /// has none.
+    pub fn kind(&self, kind: &str) -> String {
+        self.find(&format!("kind_{kind}"))
+            .map_or_else(|| kind.to_string(), str::to_string)
     }
 }
 
@@ -100,7 +113,6 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("last_seen", "Last seen", "Thấy lần cuối"),
     ("linked_accounts", "Linked accounts", "Tài khoản liên kết"),
     ("complaints", "Complaints", "Khiếu nại"),
-    ("unknown", "unknown", "chưa rõ"),
     ("next", "Next page", "Trang sau"),
     ("prev", "Previous page", "Trang trước"),
     (
@@ -177,6 +189,77 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("description", "Description", "Mô tả"),
     ("price", "Price", "Giá"),
     ("model", "Model", "Mô hình"),
+    (
+        "links_none",
+        "This seller is linked to no other account.",
+        "Người bán này không liên kết với tài khoản nào khác.",
+    ),
+    (
+        "links_per_marketplace",
+        "Accounts in the network, per marketplace (this one included)",
+        "Số tài khoản trong mạng lưới, theo sàn (kể cả tài khoản này)",
+    ),
+    (
+        "links_accounts",
+        "Linked accounts",
+        "Các tài khoản liên kết",
+    ),
+    ("links_found", "Links found", "Các liên kết tìm thấy"),
+    (
+        "links_truncated",
+        "The network is larger than shown: the walk stopped at this many accounts:",
+        "Mạng lưới lớn hơn phần hiển thị: việc dò tìm dừng lại ở số tài khoản này:",
+    ),
+    ("link_kind", "Shared", "Điểm chung"),
+    ("link_value", "Value", "Giá trị"),
+    ("link_first", "Seen first", "Thấy trước"),
+    ("link_later", "Seen later", "Thấy sau"),
+    ("found_at", "Found", "Phát hiện lúc"),
+    ("field", "Field", "Trường"),
+    ("this_account", "this account", "tài khoản này"),
+    ("kind_phone", "phone number", "số điện thoại"),
+    ("kind_zalo", "Zalo account", "tài khoản Zalo"),
+    ("kind_telegram", "Telegram account", "tài khoản Telegram"),
+    ("kind_whats_app", "WhatsApp account", "tài khoản WhatsApp"),
+    ("kind_facebook", "Facebook page", "trang Facebook"),
+    ("kind_bank_account", "bank account", "tài khoản ngân hàng"),
+    ("kind_e_wallet", "e-wallet", "ví điện tử"),
+    ("kind_domain", "web domain", "tên miền"),
+    ("kind_shop_name", "shop name", "tên cửa hàng"),
+    (
+        "kind_near_text",
+        "near-identical text",
+        "nội dung gần trùng khớp",
+    ),
+    (
+        "complaints_title",
+        "Hotline complaints",
+        "Khiếu nại qua đường dây nóng",
+    ),
+    (
+        "complaints_none",
+        "No complaint names this seller.",
+        "Không có khiếu nại nào nêu tên người bán này.",
+    ),
+    ("complaint_received", "Received", "Ngày nhận"),
+    ("complaint_id", "Complaint", "Mã khiếu nại"),
+    ("complaint_channel", "Channel", "Kênh"),
+    (
+        "complaint_shares",
+        "Shared with this seller",
+        "Điểm chung với người bán này",
+    ),
+    (
+        "complaint_text",
+        "What the consumer said",
+        "Nội dung người tiêu dùng phản ánh",
+    ),
+    ("complaint_amount", "Amount lost", "Số tiền thiệt hại"),
+    (
+        "complaint_clipped",
+        "shortened to this many characters:",
+        "đã rút gọn, chỉ hiện số ký tự này:",
+    ),
 ];
 
 #[cfg(test)]
@@ -212,5 +295,9 @@ mod tests {
         assert_eq!(Lang::of(&h), Lang::Vi);
         assert_eq!(Tr(Lang::En).get("queue"), "Queue");
         assert_eq!(Tr(Lang::Vi).get("no such key"), "?");
+        assert_eq!(Tr(Lang::Vi).find("no such key"), None);
+        assert_eq!(Tr(Lang::En).find("kind_phone"), Some("phone number"));
+        assert_eq!(Tr(Lang::Vi).kind("zalo"), "tài khoản Zalo");
+        assert_eq!(Tr(Lang::En).kind("carrier_pigeon"), "carrier_pigeon");
     }
 }

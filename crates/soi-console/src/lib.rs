@@ -8,8 +8,9 @@
 //!   progressive JavaScript served from the binary: offices may have no internet, so nothing
 //!   comes from a CDN, and every page works without scripts.
 //! - It runs over either store ([`soi_store::Store`] for the verdicts, [`ConsoleStore`] for users,
-//!   labels, cases and the audit log), so the embedded SQLite file and ClickHouse serve the same
-//!   pages.
+//!   labels, cases and the audit log, [`LinkStore`] for the links found between sellers,
+//!   [`ComplaintStore`] for the hotline complaints naming them), so the embedded SQLite file and
+//!   ClickHouse serve the same pages.
 //! - Every route checks the role on the server ([`auth`]); every state-changing request carries
 //!   the session's CSRF token; every login, view of a seller or of evidence, label, export and
 //!   referral is appended to the hash-chained audit log ([`audit`]).
@@ -35,7 +36,7 @@ use std::sync::Arc;
 
 use axum::routing::{get, post};
 use axum::Router;
-use soi_store::{ConsoleStore, Store};
+use soi_store::{ComplaintStore, ConsoleStore, LinkStore, Store};
 
 pub use error::{ConsoleError, PageError};
 pub use pages::refer::{Referral, Referrer, Routes};
@@ -53,6 +54,10 @@ pub const PAGE_SIZE: usize = 50;
 pub struct Config {
     pub store: Arc<dyn Store>,
     pub console: Arc<dyn ConsoleStore>,
+    /// The links between sellers (on SQLite, the same store as the other two).
+    pub links: Arc<dyn LinkStore>,
+    /// The hotline complaints and the sellers they name (on SQLite, the same store again).
+    pub complaints: Arc<dyn ComplaintStore>,
     /// `HOME/evidence`: the captured pages, by body sha256.
     pub evidence_dir: PathBuf,
     pub expiry: Expiry,
@@ -71,6 +76,8 @@ pub struct AppState(Arc<Inner>);
 pub struct Inner {
     pub store: Arc<dyn Store>,
     pub console: Arc<dyn ConsoleStore>,
+    pub links: Arc<dyn LinkStore>,
+    pub complaints: Arc<dyn ComplaintStore>,
     pub evidence_dir: PathBuf,
     pub sessions: session::Sessions,
     pub throttle: throttle::Throttle,
@@ -93,6 +100,8 @@ pub fn router(cfg: Config) -> Router {
         audit: audit::AuditLog::new(cfg.console.clone()),
         store: cfg.store,
         console: cfg.console,
+        links: cfg.links,
+        complaints: cfg.complaints,
         evidence_dir: cfg.evidence_dir,
         sessions: session::Sessions::new(cfg.expiry),
         throttle: throttle::Throttle::new(cfg.throttle),

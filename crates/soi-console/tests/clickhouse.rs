@@ -31,8 +31,7 @@ async fn on_clickhouse(name: &str) -> Option<Console> {
     let dir = tempfile::tempdir().unwrap();
     Some(
         console_on(
-            s.clone(),
-            s,
+            Stores::all(s),
             dir,
             Expiry::default(),
             ThrottleConfig::default(),

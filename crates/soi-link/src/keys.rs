@@ -174,7 +174,7 @@ fn at_handle_after(text: &str, end: usize) -> Option<(usize, usize, String)> {
 
 /// The identifier keys of one field: phones, handles, bank accounts, wallets with a number,
 /// seller domains.
-fn identifier_keys(field: &str, text: &str) -> Vec<LinkKey> {
+pub(crate) fn identifier_keys(field: &str, text: &str) -> Vec<LinkKey> {
     let entities = soi_text::extract(text);
     let mut out = Vec::new();
     let key = |kind, value: String, start, end| LinkKey {

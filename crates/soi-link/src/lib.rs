@@ -21,6 +21,7 @@
 //!
 //! The crate does no I/O and holds no model: it is fed listings by the pipeline or a batch job.
 
+pub mod complaint;
 pub mod domain;
 mod error;
 mod intern;
@@ -28,6 +29,7 @@ pub mod keys;
 mod linker;
 pub mod minhash;
 pub mod shopname;
+pub mod synth;
 mod types;
 mod unionfind;
 

@@ -16,6 +16,7 @@
 
 mod bounds;
 mod caps;
+mod complaint;
 mod country;
 mod envelope;
 mod error;
@@ -30,6 +31,7 @@ pub use caps::{
     cap_string, MAX_DESCRIPTION_CHARS, MAX_LABEL_CHARS, MAX_REVIEWS, MAX_REVIEW_CHARS,
     MAX_TITLE_CHARS, MAX_URL_CHARS,
 };
+pub use complaint::Complaint;
 pub use country::{country_code, ISO_3166_ALPHA2};
 pub use envelope::{Envelope, Kind, SCHEMA_VERSION};
 pub use error::ModelError;

@@ -15,12 +15,13 @@ use std::sync::Arc;
 
 use soi_bus::{Bus, TOPIC_DLQ, TOPIC_LISTINGS, TOPIC_SELLERS};
 use soi_score::Scorer;
-use soi_store::Store;
+use soi_store::{LinkStore, Store};
 use tokio::task::JoinHandle;
 
 use crate::dead_letter_file::spawn_dead_letter_file;
 use crate::{
-    run_score_stage, run_scored_sink, run_seller_sink, BatchOptions, PipelineError, StageReport,
+    run_score_stage, run_scored_sink_linked, run_seller_sink, BatchOptions, PipelineError,
+    StageReport,
 };
 
 /// The consumer group of the stages run in one process.
@@ -45,6 +46,8 @@ pub struct EmbeddedOptions {
     /// dead-letter topic (Kafka keeps them; `soi dlq` reads them there).
     pub dead_letter_file: Option<PathBuf>,
     pub progress: Progress,
+    /// Where the scored sink links the sellers it stores; `None` links nothing.
+    pub links: Option<Arc<dyn LinkStore>>,
 }
 
 impl EmbeddedOptions {
@@ -54,6 +57,7 @@ impl EmbeddedOptions {
             batch: BatchOptions::default(),
             dead_letter_file,
             progress: Arc::new(|_: Stage, _: &StageReport| {}),
+            links: None,
         }
     }
 }
@@ -140,8 +144,10 @@ impl Stages {
                 async move { run_score_stage(b.as_ref(), GROUP, scorer, batch, &p).await },
             );
         let (b, st, p) = (bus.clone(), store.clone(), progress(Stage::Sink));
-        let sink =
-            tokio::spawn(async move { run_scored_sink(b.as_ref(), GROUP, st, batch, &p).await });
+        let links = opts.links.clone();
+        let sink = tokio::spawn(async move {
+            run_scored_sink_linked(b.as_ref(), GROUP, st, links, batch, &p).await
+        });
         let (b, p) = (bus.clone(), progress(Stage::Sellers));
         let sellers =
             tokio::spawn(async move { run_seller_sink(b.as_ref(), GROUP, store, batch, &p).await });

@@ -15,10 +15,12 @@
 //! - work is batched: a batch closes when it is full or when no message arrived for a short wait.
 
 mod batch;
+pub mod complaint_link;
 mod dead_letter;
 mod dead_letter_file;
 pub mod embedded;
 mod error;
+pub mod link;
 mod measure;
 mod score_stage;
 pub mod sink_check;
@@ -31,7 +33,7 @@ pub use dead_letter_file::spawn_dead_letter_file;
 pub use embedded::{run_embedded, EmbeddedOptions, EmbeddedReport};
 pub use error::PipelineError;
 pub use score_stage::run_score_stage;
-pub use sink_stage::{run_scored_sink, run_seller_sink};
+pub use sink_stage::{run_scored_sink, run_scored_sink_linked, run_seller_sink};
 pub use stage::{run_stage, BatchHandler, BatchOutcome};
 
 /// What a stage did, for progress lines and reports.

@@ -7,6 +7,10 @@
 //! by one: those the store refuses go to the dead-letter topic with its error, the rest are
 //! stored, and the batch is acknowledged. Any other store error (connection, disk, timeout) stops
 //! the stage with the batch unacknowledged, so it is delivered again.
+//!
+//! Given a [`LinkStore`], the scored sink also links each stored batch's sellers ([`crate::link`])
+//! before it acknowledges the batch, so a crash between the two re-delivers the batch and the
+//! links are found then (both writes are idempotent).
 
 use std::marker::PhantomData;
 use std::sync::Arc;
@@ -15,8 +19,9 @@ use async_trait::async_trait;
 use serde::de::DeserializeOwned;
 use soi_bus::{Bus, Delivery, Publisher, TOPIC_SCORED, TOPIC_SELLERS};
 use soi_model::{Envelope, Kind, Scored, Seller};
-use soi_store::{Store, StoreError};
+use soi_store::{LinkStore, Store, StoreError};
 
+use crate::link::{link_stored, ToLink};
 use crate::sink_check::{check_scored, check_seller};
 use crate::stage::{run_stage, BatchHandler, BatchOutcome};
 use crate::{dead_letter, parse_or_dead_letter, BatchOptions, PipelineError, StageReport};
@@ -29,7 +34,20 @@ pub async fn run_scored_sink(
     opts: BatchOptions,
     progress: &(dyn Fn(&StageReport) + Send + Sync),
 ) -> Result<StageReport, PipelineError> {
+    run_scored_sink_linked(bus, group, store, None, opts, progress).await
+}
+
+/// [`run_scored_sink`] that also links the sellers of what it stores, in `links`.
+pub async fn run_scored_sink_linked(
+    bus: &dyn Bus,
+    group: &str,
+    store: Arc<dyn Store>,
+    links: Option<Arc<dyn LinkStore>>,
+    opts: BatchOptions,
+    progress: &(dyn Fn(&StageReport) + Send + Sync),
+) -> Result<StageReport, PipelineError> {
     let mut h = SinkHandler::<Scored>::new("sink-scored", Kind::Scored, store);
+    h.links = links;
     run_stage(bus, TOPIC_SCORED, group, opts, progress, &mut h).await
 }
 
@@ -50,6 +68,10 @@ pub async fn run_seller_sink(
 trait Sinkable: serde::Serialize + DeserializeOwned + Send + Sync + 'static {
     fn check(self) -> Result<Self, String>;
     async fn write(store: &dyn Store, rows: Vec<Self>) -> Result<usize, StoreError>;
+    /// What linking needs of a stored record; nothing by default.
+    fn to_link(&self) -> Option<ToLink> {
+        None
+    }
 }
 
 #[async_trait]
@@ -59,6 +81,9 @@ impl Sinkable for Scored {
     }
     async fn write(store: &dyn Store, rows: Vec<Self>) -> Result<usize, StoreError> {
         store.put_scored(rows).await
+    }
+    fn to_link(&self) -> Option<ToLink> {
+        ToLink::of(self)
     }
 }
 
@@ -77,6 +102,7 @@ struct SinkHandler<T> {
     stage: &'static str,
     kind: Kind,
     store: Arc<dyn Store>,
+    links: Option<Arc<dyn LinkStore>>,
     _rows: PhantomData<fn() -> T>,
 }
 
@@ -86,6 +112,7 @@ impl<T: Sinkable> SinkHandler<T> {
             stage,
             kind,
             store,
+            links: None,
             _rows: PhantomData,
         }
     }
@@ -106,15 +133,18 @@ impl<T: Sinkable> SinkHandler<T> {
         batch: &[Delivery],
         publisher: &dyn Publisher,
         out: &mut BatchOutcome,
+        stored: &mut Vec<ToLink>,
     ) -> Result<(), PipelineError> {
         out.processed = 0;
         for d in batch {
             // Those that do not parse were dead-lettered already.
             let Ok(row) = self.parse(d) else { continue };
+            let item = self.links.as_ref().and_then(|_| row.to_link());
             match T::write(self.store.as_ref(), vec![row]).await {
                 Ok(n) => {
                     out.processed += 1;
                     out.changed += n as u64;
+                    stored.extend(item);
                 }
                 Err(e) if e.is_content() => {
                     dead_letter(
@@ -151,15 +181,27 @@ impl<T: Sinkable> BatchHandler for SinkHandler<T> {
         out.dead_lettered = dead_lettered;
         publisher.flush().await?;
         out.processed = rows.len() as u64;
+        let mut stored: Vec<ToLink> = match self.links {
+            Some(_) => rows.iter().filter_map(Sinkable::to_link).collect(),
+            None => vec![],
+        };
         let written = crate::measure::store_write(self.stage, T::write(self.store.as_ref(), rows));
         match written.await {
             Ok(n) => out.changed = n as u64,
             Err(e) if e.is_content() => {
                 tracing::warn!(stage = self.stage, error = %e,
                     "the store refused a record of the batch; writing its messages one by one");
-                self.one_by_one(batch, publisher, &mut out).await?;
+                stored.clear();
+                self.one_by_one(batch, publisher, &mut out, &mut stored)
+                    .await?;
             }
             Err(e) => return Err(e.into()),
+        }
+        if let Some(links) = &self.links {
+            let found = link_stored(links.as_ref(), &stored).await?;
+            if found > 0 {
+                tracing::info!(stage = self.stage, links = found, "sellers linked");
+            }
         }
         Ok(out)
     }

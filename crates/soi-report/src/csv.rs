@@ -88,11 +88,21 @@ pub fn sellers(c: &CountryReport) -> std::io::Result<Vec<u8>> {
             "first_seen",
             "last_seen",
             "reasons",
+            "linked_accounts",
+            "complaints",
         ],
     )?;
+    // Empty when not looked up (`cross_border` without extras), a count otherwise.
+    let count = |checked: bool, n: usize| {
+        if checked {
+            n.to_string()
+        } else {
+            String::new()
+        }
+    };
     for d in &c.dossiers {
         let reasons: Vec<String> = d.reasons.iter().map(|(k, v)| format!("{k}:{v}")).collect();
-        let cells: [&str; 10] = [
+        let cells: [&str; 12] = [
             &c.country,
             &d.seller.marketplace,
             &d.seller.id,
@@ -103,6 +113,8 @@ pub fn sellers(c: &CountryReport) -> std::io::Result<Vec<u8>> {
             &d.first_seen.to_rfc3339(),
             &d.last_seen.to_rfc3339(),
             &reasons.join(";"),
+            &count(d.links_checked, d.linked.len()),
+            &count(d.complaints_checked, d.complaint_count()),
         ];
         w.row(cells)?;
     }

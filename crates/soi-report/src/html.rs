@@ -2,11 +2,15 @@
 //! charts and every seller's dossier, and one page per dossier. Self-contained (inline CSS and
 //! SVG, no script, no network) and laid out for A4 printing: each dossier starts a new page.
 
+mod linked;
+
 use std::fmt::Write;
 
 use crate::model::{CountryReport, Dossier};
 use crate::svg;
 use crate::ReportParams;
+
+pub use linked::{complaints_section, linked_section, linked_sentence, thousands};
 
 /// Escapes text for HTML element content and attribute values.
 pub fn esc(s: &str) -> String {
@@ -213,6 +217,8 @@ pub fn dossier_section(d: &Dossier) -> String {
     );
     fact("Rủi ro cao nhất / Max risk", format!("{:.2}", d.max_risk));
     s.push_str("</table>\n");
+    s.push_str(&linked_section(d));
+    s.push_str(&complaints_section(d));
     for l in &d.listings {
         let _ = writeln!(
             s,

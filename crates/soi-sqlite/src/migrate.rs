@@ -121,6 +121,92 @@ const MIGRATIONS: &[(i64, &str)] = &[
         ON verdicts (risk, marketplace, seller_id, listing_id);
     DROP INDEX IF EXISTS verdicts_by_risk;",
     ),
+    (
+        5,
+        // Seller links (`links::LinkStore`): each identifier with its first holder, the
+        // near-text signatures of the listings holding a band (with the quote of the text each
+        // came from), and the links found, with the
+        // quoted evidence of both sides. Every insert is `INSERT OR IGNORE` on the natural key,
+        // so the first row stays and a batch delivered twice adds nothing; the two side indexes
+        // answer a network walk's ring from either side.
+        "CREATE TABLE link_keys (
+        kind TEXT NOT NULL,
+        value TEXT NOT NULL,
+        marketplace TEXT NOT NULL,
+        seller_id TEXT NOT NULL,
+        listing_id TEXT NOT NULL,
+        field TEXT NOT NULL,
+        char_start INTEGER NOT NULL,
+        char_end INTEGER NOT NULL,
+        quote TEXT NOT NULL,
+        seen_at TEXT NOT NULL,
+        PRIMARY KEY (kind, value)
+    );
+    CREATE TABLE link_signatures (
+        marketplace TEXT NOT NULL,
+        listing_id TEXT NOT NULL,
+        -- The MinHash values, two bytes each, little-endian.
+        signature BLOB NOT NULL,
+        -- The quote of the text the signature was computed from.
+        field TEXT NOT NULL,
+        char_start INTEGER NOT NULL,
+        char_end INTEGER NOT NULL,
+        quote TEXT NOT NULL,
+        PRIMARY KEY (marketplace, listing_id)
+    );
+    -- `rowid` declared, as in `console_labels`, so that the insertion order that breaks ties
+    -- between links found at the same time survives a VACUUM.
+    CREATE TABLE seller_links (
+        rowid INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        value TEXT NOT NULL,
+        a_marketplace TEXT NOT NULL,
+        a_seller TEXT NOT NULL,
+        a_listing TEXT NOT NULL,
+        a_field TEXT NOT NULL,
+        a_start INTEGER NOT NULL,
+        a_end INTEGER NOT NULL,
+        a_quote TEXT NOT NULL,
+        b_marketplace TEXT NOT NULL,
+        b_seller TEXT NOT NULL,
+        b_listing TEXT NOT NULL,
+        b_field TEXT NOT NULL,
+        b_start INTEGER NOT NULL,
+        b_end INTEGER NOT NULL,
+        b_quote TEXT NOT NULL,
+        found_at TEXT NOT NULL,
+        UNIQUE (kind, value, a_marketplace, a_seller, b_marketplace, b_seller)
+    );
+    CREATE INDEX seller_links_by_a ON seller_links (a_marketplace, a_seller);
+    CREATE INDEX seller_links_by_b ON seller_links (b_marketplace, b_seller);",
+    ),
+    (
+        6,
+        // Hotline complaints (`complaints::ComplaintStore`): each complaint whole as its JSON
+        // `body`, keyed by the hotline's id, replaced when its `content_hash` changes; and the
+        // sellers each one names, stored once per complaint, seller, kind and value. A seller's
+        // page asks for its complaints, hence the index by seller.
+        "CREATE TABLE complaints (
+        id TEXT PRIMARY KEY,
+        received_at TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        body TEXT NOT NULL,
+        content_hash TEXT NOT NULL
+    );
+    CREATE TABLE complaint_links (
+        complaint_id TEXT NOT NULL,
+        marketplace TEXT NOT NULL,
+        seller_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        value TEXT NOT NULL,
+        field TEXT NOT NULL,
+        char_start INTEGER NOT NULL,
+        char_end INTEGER NOT NULL,
+        quote TEXT NOT NULL,
+        UNIQUE (complaint_id, marketplace, seller_id, kind, value)
+    );
+    CREATE INDEX complaint_links_by_seller ON complaint_links (marketplace, seller_id);",
+    ),
 ];
 
 /// Brings the schema up to date.

@@ -1,5 +1,6 @@
 //! The embedded store against a real SQLite file, through every section of the seam's
-//! conformance checks: listings, the alert outbox and the report source.
+//! conformance checks: listings, the alert outbox, the report source, the console, the links and
+//! the complaints.
 
 use soi_sqlite::SqliteStore;
 use soi_store::{conformance, Store};
@@ -73,6 +74,18 @@ async fn console_users_labels_cases_and_audit() {
     conformance::console::labels_keep_their_history(&s).await;
     conformance::console::cases_keep_every_version(&s).await;
     conformance::console::audit_rows_chain_and_page(&s).await;
+}
+
+#[tokio::test]
+async fn links_are_kept_once_and_walked() {
+    let (_dir, s) = store();
+    conformance::links::links_are_kept_once_and_walked(&s).await;
+}
+
+#[tokio::test]
+async fn complaints_are_kept_once_and_counted() {
+    let (_dir, s) = store();
+    conformance::complaints::complaints_are_kept_once_and_counted(&s).await;
 }
 
 #[tokio::test]

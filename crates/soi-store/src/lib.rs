@@ -20,12 +20,14 @@
 
 pub mod alert;
 mod canonical;
+pub mod complaints;
 #[cfg(feature = "conformance")]
 pub mod conformance;
 pub mod console;
 pub mod drift;
 mod error;
 mod hash;
+pub mod links;
 mod merge;
 mod outbox;
 mod query;
@@ -37,9 +39,11 @@ pub use alert::{
     DeliveryStatus, RuleKind, Severity, Tlp,
 };
 pub use canonical::{parse_stored, stored_listing, stored_verdict};
+pub use complaints::ComplaintStore;
 pub use console::ConsoleStore;
 pub use error::StoreError;
 pub use hash::content_hash;
+pub use links::LinkStore;
 pub use merge::{first_sighting, merge_seller};
 pub use outbox::{AlertOutbox, OutboxCounts};
 pub use query::{ListingDetail, ReasonSummary, SellerQuery, SellerSummary, StoreCounts};

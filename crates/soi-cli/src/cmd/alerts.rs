@@ -123,7 +123,8 @@ pub async fn after_run(alerts: RunAlerts) -> anyhow::Result<()> {
     let Some((store, cfg)) = alerts else {
         return Ok(());
     };
-    let d = Dispatcher::new(Arc::new(store.clone()), &cfg, Arc::new(SystemClock))?;
+    let d = Dispatcher::new(Arc::new(store.clone()), &cfg, Arc::new(SystemClock))?
+        .with_links(Arc::new(store.clone()));
     let r = d.drain(Duration::from_secs(5)).await?;
     let c = store.outbox_counts().await?;
     println!(
@@ -234,7 +235,8 @@ pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
                 )
             })?;
             let store = open_sqlite(g)?;
-            let d = Dispatcher::new(Arc::new(store.clone()), &cfg, Arc::new(SystemClock))?;
+            let d = Dispatcher::new(Arc::new(store.clone()), &cfg, Arc::new(SystemClock))?
+                .with_links(Arc::new(store.clone()));
             let r = if follow {
                 let stop = crate::signal::shutdown();
                 d.follow(Duration::from_secs(poll_secs.max(1)), stop)

@@ -31,7 +31,7 @@ use soi_console::{Config, Expiry, ThrottleConfig};
 use soi_model::{Listing, Reason, Scored, Seller, Verdict};
 use soi_store::console::Role;
 
-use crate::global::Global;
+use crate::global::{Global, Stores};
 
 #[derive(clap::Args)]
 pub struct ServeArgs {
@@ -334,7 +334,12 @@ pub async fn exec(a: ServeArgs, g: &Global) -> anyhow::Result<ExitCode> {
         a.sellers > 0 && a.clients > 0 && a.listings > 0,
         "--listings, --sellers and --clients must be above 0"
     );
-    let (store, console) = g.connect_stores().await?;
+    let Stores {
+        store,
+        console,
+        links,
+        complaints,
+    } = g.connect_all().await?;
     let fill_secs = fill(&a, store.as_ref(), g.quiet).await?;
     eprintln!("fill: {fill_secs:.1} s");
 
@@ -354,6 +359,8 @@ pub async fn exec(a: ServeArgs, g: &Global) -> anyhow::Result<ExitCode> {
     let cfg = Config {
         store,
         console,
+        links,
+        complaints,
         evidence_dir: g.home.join("evidence"),
         expiry: Expiry::default(),
         throttle: ThrottleConfig::default(),

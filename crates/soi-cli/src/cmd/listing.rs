@@ -2,10 +2,13 @@
 
 use std::process::ExitCode;
 
+use std::io::Write;
+
 use anyhow::Context;
+use soi_store::links::SellerRef;
 
 use crate::global::Global;
-use crate::output;
+use crate::output::{self, clean};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -19,9 +22,18 @@ pub struct Args {
     json: bool,
 }
 
+/// The listing's record as JSON, with the complaints naming its seller.
+#[derive(serde::Serialize)]
+struct JsonListing<'a> {
+    #[serde(flatten)]
+    detail: &'a soi_store::ListingDetail,
+    seller_complaints: &'a [soi_store::complaints::SellerComplaint],
+}
+
 pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
-    let store = g.connect_store().await?;
-    let found = store
+    let all = g.connect_all().await?;
+    let found = all
+        .store
         .listing(a.marketplace.as_deref(), &a.id)
         .await
         .context("reading the listing")?;
@@ -29,13 +41,49 @@ pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
         eprintln!("no listing `{}` in {}", a.id, g.store_label());
         return Ok(ExitCode::from(3));
     };
+    let seller = detail
+        .verdict
+        .as_ref()
+        .and_then(|v| v.seller_id.clone())
+        .or_else(|| detail.listing.seller.as_ref().map(|s| s.id.clone()));
+    let complaints = match seller {
+        Some(id) => {
+            let who = SellerRef::new(&detail.listing.marketplace, &id);
+            all.complaints
+                .complaints_of(&[who])
+                .await
+                .context("reading complaints")?
+        }
+        None => vec![],
+    };
     let mut out = std::io::stdout().lock();
     if a.json {
-        serde_json::to_writer_pretty(&mut out, &detail)?;
-        use std::io::Write;
+        let row = JsonListing {
+            detail: &detail,
+            seller_complaints: &complaints,
+        };
+        serde_json::to_writer_pretty(&mut out, &row)?;
         writeln!(out)?;
     } else {
         output::write_listing(&mut out, &detail)?;
+        if !complaints.is_empty() {
+            writeln!(
+                out,
+                "Hotline complaints naming this seller ({}) / Khiếu nại về người bán này:",
+                complaints.len()
+            )?;
+            for c in complaints.iter().take(5) {
+                writeln!(
+                    out,
+                    "  {}  {}  by its {} {}: \"{}\"",
+                    c.complaint.received_at.format("%Y-%m-%d"),
+                    clean(&c.complaint.id),
+                    clean(&c.link.kind),
+                    clean(&c.link.value),
+                    clean(&soi_model::truncate_chars(&c.complaint.text, 120).replace('\n', " ")),
+                )?;
+            }
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

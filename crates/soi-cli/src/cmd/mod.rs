@@ -16,6 +16,7 @@ mod bench;
 #[cfg(feature = "encoder")]
 mod bench_encoder;
 mod bench_serve;
+mod complaints;
 mod crawl;
 mod dlq;
 mod drift;
@@ -28,6 +29,7 @@ mod evidence_package;
 mod keys;
 mod labels;
 mod listing;
+mod network;
 mod publish;
 mod report;
 mod run;
@@ -35,6 +37,7 @@ mod run_crawl;
 mod score;
 mod sellers;
 mod serve;
+mod signals;
 mod sink;
 mod train;
 #[cfg(feature = "encoder")]
@@ -60,6 +63,11 @@ pub enum Command {
     Sink(sink::Args),
     /// One listing: its verdict, every reason with the quoted evidence, the evidence hash.
     Listing(listing::Args),
+    /// The accounts linked to one seller across marketplaces, the shared identifiers with the
+    /// evidence on both sides, and their flagged listings.
+    Network(network::Args),
+    /// Hotline complaints: import an export (CSV or JSON Lines), list those naming a seller.
+    Complaints(complaints::Args),
     /// Alerts: list them, retry failed deliveries, dispatch the outbox, verify a signature.
     Alerts(alerts::Args),
     /// Reports for foreign agencies (cross-border sellers).
@@ -126,6 +134,8 @@ impl Command {
             Command::Publish(a) => publish::exec(a, g).await,
             Command::Dlq(a) => dlq::exec(a, g).await,
             Command::Listing(a) => listing::exec(a, g).await,
+            Command::Network(a) => network::exec(a, g).await,
+            Command::Complaints(a) => complaints::exec(a, g).await,
             Command::Alerts(a) => alerts::exec(a, g).await,
             Command::Drift(a) => drift::exec(a, g).await,
             Command::Report(a) => report::exec(a, g).await,

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::Subcommand;
-use soi_report::{cross_border, ReportParams};
+use soi_report::{cross_border_with, DossierExtras, ReportParams};
 use soi_sqlite::SqliteStore;
 use soi_store::Tlp;
 
@@ -23,7 +23,9 @@ pub struct Args {
 #[derive(Subcommand)]
 enum Kind {
     /// Per foreign seller country: a summary and a dossier per seller (HTML, CSV, JSON, STIX,
-    /// manifest with sha256). The same data gives byte-identical files.
+    /// manifest with sha256), each dossier with the seller's linked accounts (at most 50, with
+    /// the quoted evidence of both sides) and the hotline complaints naming it. The same data
+    /// gives byte-identical files.
     CrossBorder {
         /// First day (YYYY-MM-DD, UTC) or an RFC 3339 time.
         #[arg(long)]
@@ -84,7 +86,9 @@ pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
         bar.set_position(p.done as u64);
         bar.set_message(p.path.clone());
     };
-    let sum = cross_border(&store, &p, &out, &progress).await?;
+    // Each dossier names the seller's linked accounts and the hotline complaints naming it.
+    let extras = DossierExtras::stores(&store, &store);
+    let sum = cross_border_with(&store, &extras, &p, &out, &progress).await?;
     bar.finish_and_clear();
     for c in &sum.countries {
         println!(

@@ -57,8 +57,8 @@ pub struct Args {
 }
 
 pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
-    let store = g.connect_store().await?;
-    let (store, alerts) = super::alerts::attach(g, store)?;
+    let all = g.connect_all().await?;
+    let (store, alerts) = super::alerts::attach(g, all.store.clone())?;
     let scorer = crate::features::encoder::load_scorer(&g.pipelines)?;
     let kafka = g
         .connect_kafka(Some(std::time::Duration::from_secs(a.idle_exit.max(1))))
@@ -77,6 +77,7 @@ pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
     let scored_bar = bars.add(progress::spinner(g.quiet, "scored"));
     let stored_bar = bars.add(progress::spinner(g.quiet, "stored"));
     let mut opts = EmbeddedOptions::new(dead_letter_file.clone());
+    opts.links = Some(all.links.clone());
     let (sb, tb) = (scored_bar.clone(), stored_bar.clone());
     opts.progress = Arc::new(move |stage: Stage, r: &StageReport| match stage {
         Stage::Score => sb.set_position(r.processed),
@@ -173,7 +174,8 @@ pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
     };
     let top = store.flagged_sellers(&q).await?;
     println!();
-    output::write_sellers(&mut std::io::stdout().lock(), &top, Format::Table)?;
+    let signals = super::signals::seller_signals(&all, &top).await?;
+    output::write_sellers(&mut std::io::stdout().lock(), &top, &signals, Format::Table)?;
     super::alerts::after_run(alerts).await?;
     // Like `soi score` and `soi publish`: malformed input lines make the exit status 2; a run
     // stopped by a signal exits 130 like a shell's interrupted command.

@@ -47,7 +47,7 @@ pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
     if !(0.0..=1.0).contains(&a.min_risk) {
         anyhow::bail!("--min-risk must be between 0 and 1, got {}", a.min_risk);
     }
-    let store = g.connect_store().await?;
+    let all = g.connect_all().await?;
     let q = SellerQuery {
         min_risk: a.min_risk,
         marketplace: a.marketplace,
@@ -56,11 +56,13 @@ pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
         until: a.until,
         limit: a.limit,
     };
-    let sellers = store
+    let sellers = all
+        .store
         .flagged_sellers(&q)
         .await
         .context("querying flagged sellers")?;
+    let signals = super::signals::seller_signals(&all, &sellers).await?;
     let mut out = std::io::stdout().lock();
-    output::write_sellers(&mut out, &sellers, a.format)?;
+    output::write_sellers(&mut out, &sellers, &signals, a.format)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -9,7 +9,7 @@ use std::time::Duration;
 use anyhow::Context;
 use soi_console::{Config, Expiry, Referrer, Routes, ThrottleConfig, Tls};
 
-use crate::global::Global;
+use crate::global::{Global, Stores};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -70,7 +70,12 @@ pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
         }),
         _ => None,
     };
-    let (store, console) = g.connect_stores().await?;
+    let Stores {
+        store,
+        console,
+        links,
+        complaints,
+    } = g.connect_all().await?;
     if console.users().await?.is_empty() {
         eprintln!(
             "no console users yet: create the first supervisor with\n  soi users add NAME --role supervisor"
@@ -79,6 +84,8 @@ pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
     let cfg = Config {
         store,
         console,
+        links,
+        complaints,
         evidence_dir: g.home.join("evidence"),
         expiry: Expiry {
             idle: Duration::from_secs(a.session_idle_secs),

@@ -1,11 +1,11 @@
 //! `soi sink`: the sink stage of the distributed pipeline. Consumes scored listings and seller
 //! facts from the bus and writes them to the store, acknowledging each batch only after the store
-//! accepted it. Runs until stopped (Ctrl-C / SIGTERM finish the current batch) or idle.
+//! accepted it, and links the sellers of what it stored. Runs until stopped (Ctrl-C / SIGTERM finish the current batch) or idle.
 
 use std::process::ExitCode;
 use std::time::Duration;
 
-use soi_pipeline::{run_scored_sink, run_seller_sink, BatchOptions, StageReport};
+use soi_pipeline::{run_scored_sink_linked, run_seller_sink, BatchOptions, StageReport};
 
 use crate::global::Global;
 
@@ -30,7 +30,7 @@ pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
     let Some(bus) = g.connect_kafka(idle).await? else {
         anyhow::bail!("soi sink needs --bus kafka://HOST:PORT (soi run sinks in process)");
     };
-    let store = g.connect_store().await?;
+    let (store, links) = g.connect_linked().await?;
     let opts = BatchOptions {
         max: a.batch.max(1),
         linger: Duration::from_millis(a.linger_ms),
@@ -40,7 +40,8 @@ pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
     let group = a.group.clone();
     let sellers =
         tokio::spawn(async move { run_seller_sink(b.as_ref(), &group, st, opts, &quiet).await });
-    let scored = run_scored_sink(bus.as_ref(), &a.group, store, opts, &quiet).await?;
+    let scored =
+        run_scored_sink_linked(bus.as_ref(), &a.group, store, Some(links), opts, &quiet).await?;
     let sellers = sellers.await??;
     eprintln!(
         "sink stage: stored {} scored listings and {} seller records ({} rows changed), \

@@ -1,12 +1,13 @@
 //! How analysts see results: aligned text tables, JSON and CSV.
 
 mod listing;
+pub mod network;
 mod sellers;
 mod terminal;
 mod text;
 
 pub use listing::write_listing;
-pub use sellers::write_sellers;
+pub use sellers::{write_sellers, SellerSignals};
 pub use terminal::clean;
 
 /// Output format of list commands.

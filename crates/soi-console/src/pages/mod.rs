@@ -3,19 +3,25 @@
 
 pub mod admin;
 pub mod cases;
+pub mod complaints;
 pub mod custody;
 pub mod evidence;
 pub mod labels;
+pub mod links;
 pub mod listing;
 pub mod login;
 pub mod queue;
 pub mod refer;
 pub mod seller;
 
+use std::collections::{BTreeSet, HashMap};
+use std::future::Future;
+
 use askama::Template;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use soi_store::console::Role;
+use soi_store::links::SellerRef;
 
 use crate::auth::User;
 use crate::error::PageError;
@@ -91,4 +97,30 @@ pub fn seg(s: &str) -> String {
         }
     }
     out
+}
+
+/// How many distinct things each seller is paired with (absent: none).
+pub type Counts = HashMap<SellerRef, usize>;
+
+/// For each of `sellers`, how many distinct things `pairs` pairs it with, passing over the pairs
+/// of other sellers. `pairs` (one store call for a whole page) is not run for no sellers.
+pub async fn distinct_counts<T, I>(
+    sellers: &[SellerRef],
+    pairs: impl Future<Output = Result<I, ConsoleError>>,
+) -> Result<Counts, ConsoleError>
+where
+    T: Ord,
+    I: IntoIterator<Item = (SellerRef, T)>,
+{
+    if sellers.is_empty() {
+        return Ok(Counts::new());
+    }
+    let wanted: BTreeSet<&SellerRef> = sellers.iter().collect();
+    let mut distinct: HashMap<SellerRef, BTreeSet<T>> = HashMap::new();
+    for (seller, thing) in pairs.await? {
+        if wanted.contains(&seller) {
+            distinct.entry(seller).or_default().insert(thing);
+        }
+    }
+    Ok(distinct.into_iter().map(|(s, t)| (s, t.len())).collect())
 }

@@ -1,4 +1,5 @@
-//! The queue: sellers with flagged listings, riskiest first, filtered and paged. The API's
+//! The queue: sellers with flagged listings, riskiest first, filtered and paged, each with the
+//! number of other accounts it is linked to and of the hotline complaints naming it. The API's
 //! `GET /api/sellers` answers the same query as JSON.
 
 use std::collections::HashMap;
@@ -10,9 +11,12 @@ use axum::response::Response;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
 use soi_store::console::{LabelTarget, LabelValue};
+use soi_store::links::SellerRef;
 use soi_store::{SellerQuery, SellerSummary};
 
-use super::{pct, render, seg, when, Chrome};
+use super::complaints::complaint_pairs;
+use super::links::linked_pairs;
+use super::{distinct_counts, pct, render, seg, when, Chrome};
 use crate::auth::PageUser;
 use crate::error::PageError;
 use crate::{AppState, ConsoleError, PAGE_SIZE};
@@ -152,6 +156,10 @@ pub struct Row {
     pub last_seen: String,
     pub label: String,
     pub key: String,
+    /// Other sellers one stored link joins this one to.
+    pub linked: usize,
+    /// Distinct hotline complaints naming this seller.
+    pub complaints: usize,
 }
 
 #[derive(Template)]
@@ -221,10 +229,25 @@ pub async fn page(
     }
     u.require_analyst("work the queue")?;
     let (rows, more, labels) = find(&state, &f).await?;
+    let refs: Vec<SellerRef> = rows
+        .iter()
+        .map(|s| SellerRef::new(&s.marketplace, &s.seller_id))
+        .collect();
+    let linked = distinct_counts(&refs, async {
+        Ok(linked_pairs(state.links.links_touching(&refs).await?))
+    })
+    .await?;
+    let complaints = distinct_counts(&refs, async {
+        Ok(complaint_pairs(
+            state.complaints.complaints_of(&refs).await?,
+        ))
+    })
+    .await?;
     let c = Chrome::new(&headers, Some(&u), "/");
     let rows = rows
         .into_iter()
-        .map(|s| {
+        .zip(refs)
+        .map(|(s, r)| {
             let label = labels
                 .get(&(s.marketplace.clone(), s.seller_id.clone()))
                 .map(|l| c.tr.get(l.as_str()))
@@ -247,6 +270,8 @@ pub async fn page(
                     .join(", "),
                 last_seen: s.last_seen.as_ref().map(when).unwrap_or_default(),
                 label: label.to_string(),
+                linked: linked.get(&r).copied().unwrap_or(0),
+                complaints: complaints.get(&r).copied().unwrap_or(0),
                 marketplace: s.marketplace,
                 seller_id: s.seller_id,
             }

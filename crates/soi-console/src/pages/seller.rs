@@ -1,5 +1,6 @@
 //! A seller: every listing with every reason, the quoted evidence highlighted in the text it was
-//! found in, and the labels given to the seller and its listings.
+//! found in, the accounts it is linked to (with the evidence of each link), the hotline complaints
+//! naming it, and the labels given to the seller and its listings.
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -8,9 +9,12 @@ use axum::response::Response;
 use serde::Serialize;
 use soi_model::Seller;
 use soi_store::console::{Label, LabelTarget};
+use soi_store::links::SellerRef;
 use soi_store::ListingDetail;
 
+use super::complaints::{complaints_view, ComplaintsView};
 use super::labels::LabelView;
+use super::links::{network_view, NetworkView};
 use super::{pct, render, seg, Chrome};
 use crate::auth::{PageUser, User};
 use crate::error::PageError;
@@ -99,6 +103,8 @@ struct SellerPage {
     listings: Vec<ListingRow>,
     codes: Vec<String>,
     labels: Vec<LabelView>,
+    net: NetworkView,
+    complaints: ComplaintsView,
 }
 
 /// A seller as an analyst views it (on a page or through the API, named by `via`): the role
@@ -130,6 +136,9 @@ pub async fn page(
     let here = format!("/sellers/{}/{}", seg(&m), seg(&id));
     let c = Chrome::new(&headers, Some(&u), &here);
     let vi = c.lang == "vi";
+    let me = SellerRef::new(&m, &id);
+    let net = network_view(&state, &c.tr, &me).await?;
+    let complaints = complaints_view(&state, &c.tr, &me).await?;
     let mut codes: Vec<String> = vec![];
     let listings = d
         .listings
@@ -171,6 +180,8 @@ pub async fn page(
             listings,
             codes,
             labels,
+            net,
+            complaints,
             c,
         },
         StatusCode::OK,

@@ -222,16 +222,7 @@ pub async fn pages_render_in_both_languages_with_security_headers(c: &Console) {
         "evidence highlighted in context"
     );
     assert!(html.contains("Người bán"), "Vietnamese by default");
-    let en = c
-        .http
-        .get(format!("{}/sellers/demo/a", c.base))
-        .header(COOKIE, format!("{}; soi_lang=en", ana.cookie))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let en = c.page(&ana, "/sellers/demo/a", "en").await;
     assert!(en.contains(">Seller <"), "English on request");
     let login = c.get(None, "/login").await.text().await.unwrap();
     assert!(login.contains("name=\"password\""));

@@ -26,6 +26,10 @@ pub struct Console {
     pub dir: tempfile::TempDir,
     /// The console's records (users, labels, cases, audit) in the store under test.
     pub records: Arc<dyn soi_store::ConsoleStore>,
+    /// The links between sellers in the store under test.
+    pub links: Arc<dyn soi_store::LinkStore>,
+    /// The hotline complaints in the store under test.
+    pub complaints: Arc<dyn soi_store::ComplaintStore>,
     pub http: Client,
     _stop: tokio::sync::oneshot::Sender<()>,
 }
@@ -42,18 +46,47 @@ pub async fn console_with(
 ) -> Console {
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(SqliteStore::open(&dir.path().join("soi.db")).unwrap());
-    console_on(store.clone(), store, dir, expiry, throttle, tls).await
+    console_on(Stores::all(store), dir, expiry, throttle, tls).await
 }
 
-/// A console over the given store (filled with the conformance batch and the four users).
+/// The stores a console under test serves from.
+pub struct Stores {
+    pub store: Arc<dyn Store>,
+    pub records: Arc<dyn soi_store::ConsoleStore>,
+    pub links: Arc<dyn soi_store::LinkStore>,
+    pub complaints: Arc<dyn soi_store::ComplaintStore>,
+}
+
+impl Stores {
+    /// One store serving as all four (as SQLite and ClickHouse each do).
+    pub fn all<S>(s: Arc<S>) -> Stores
+    where
+        S: Store + soi_store::ConsoleStore + soi_store::LinkStore + soi_store::ComplaintStore,
+        S: 'static,
+    {
+        Stores {
+            store: s.clone(),
+            records: s.clone(),
+            links: s.clone(),
+            complaints: s,
+        }
+    }
+}
+
+/// A console over the given stores (filled with the conformance batch and the four users).
 pub async fn console_on(
-    store: Arc<dyn Store>,
-    records: Arc<dyn soi_store::ConsoleStore>,
+    stores: Stores,
     dir: tempfile::TempDir,
     expiry: Expiry,
     throttle: ThrottleConfig,
     tls: Option<soi_console::Tls>,
 ) -> Console {
+    let Stores {
+        store,
+        records,
+        links,
+        complaints,
+    } = stores;
     store.put_scored(conformance::batch()).await.unwrap();
     let audit = AuditLog::new(records.clone());
     for (name, role) in [
@@ -76,6 +109,8 @@ pub async fn console_on(
     let cfg = Config {
         store,
         console: records.clone(),
+        links: links.clone(),
+        complaints: complaints.clone(),
         evidence_dir: dir.path().join("evidence"),
         expiry,
         throttle,
@@ -103,6 +138,8 @@ pub async fn console_on(
         base,
         dir,
         records,
+        links,
+        complaints,
         http,
         _stop: tx,
     }
@@ -183,6 +220,50 @@ impl Console {
 }
 
 impl Console {
+    /// The page at `path` as `s` sees it in `lang` (`vi` or `en`); it must answer 200.
+    pub async fn page(&self, s: &Session, path: &str, lang: &str) -> String {
+        let r = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .header(COOKIE, format!("{}; soi_lang={lang}", s.cookie))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{path}");
+        r.text().await.unwrap()
+    }
+
+    /// The page at `path` as `user` sees it in `lang`, just logged in.
+    pub async fn page_as(&self, user: &str, path: &str, lang: &str) -> String {
+        let s = self.login(user).await;
+        self.page(&s, path, lang).await
+    }
+
+    /// The cell of class `class` of every row of the whole queue as the analyst sees it, as
+    /// `marketplace/seller=cell`, sorted, joined by spaces.
+    pub async fn queue_column(&self, class: &str) -> String {
+        let html = self.page_as("ana", "/?min_risk=0", "vi").await;
+        let mut cells: Vec<String> = html
+            .split("<tr class=\"seller-row\">")
+            .skip(1)
+            .map(|row| {
+                let after = |pat: &str, end: &str| {
+                    let from =
+                        row.find(pat).unwrap_or_else(|| panic!("{pat} in {row}")) + pat.len();
+                    row[from..from + row[from..].find(end).unwrap()].to_string()
+                };
+                let cell = format!("<td class=\"{class}\">");
+                format!(
+                    "{}={}",
+                    after("name=\"seller\" value=\"", "\""),
+                    after(&cell, "<")
+                )
+            })
+            .collect();
+        cells.sort();
+        cells.join(" ")
+    }
+
     pub async fn store_labels(&self) -> Vec<soi_store::console::Label> {
         self.records.labels().await.unwrap()
     }

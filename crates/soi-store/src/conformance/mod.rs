@@ -7,7 +7,9 @@
 //! implements against a real instance. Each check panics with a message naming what differs.
 //! Behind the `conformance` feature, so that only tests compile it.
 
+pub mod complaints;
 pub mod console;
+pub mod links;
 pub mod listings;
 pub mod outbox;
 pub mod report;
