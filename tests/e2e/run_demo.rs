@@ -158,3 +158,35 @@ fn demo_run_flags_the_scammers_with_quoted_reasons_and_is_idempotent() {
     let after = dump(&db);
     assert_eq!(before, after, "second run changed the store");
 }
+
+#[test]
+fn a_demo_crawl_stores_its_extraction_health() {
+    let home = tempfile::tempdir().expect("tempdir");
+    run_demo(home.path(), free_port());
+    let out = crate::support::run_expect(
+        crate::support::soi(home.path()).args(["crawl-health", "--json"]),
+        0,
+    );
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let row = &rows[0];
+    assert_eq!(row["marketplace"], "demo", "{rows:#}");
+    assert!(row["listings"].as_u64().unwrap_or(0) >= 20, "{rows:#}");
+    assert!(
+        row["items_per_page"].as_f64().unwrap_or(0.0) > 0.0,
+        "{rows:#}"
+    );
+    let fill = row["fill"].as_object().expect("fill rates");
+    assert!(
+        fill.values()
+            .all(|v| (0.0..=1.0).contains(&v.as_f64().unwrap_or(-1.0))),
+        "{fill:?}"
+    );
+    assert!(!fill.is_empty(), "{rows:#}");
+    let text =
+        crate::support::run_expect(crate::support::soi(home.path()).args(["crawl-health"]), 0);
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("demo") && text.contains("items/page; filled:"),
+        "{text}"
+    );
+}

@@ -8,7 +8,7 @@ use anyhow::{bail, Context};
 use clap::Args;
 use soi_bus::Bus;
 use soi_sqlite::SqliteStore;
-use soi_store::{ComplaintStore, ConsoleStore, LinkStore, Store};
+use soi_store::{ComplaintStore, ConsoleStore, CrawlHealthStore, LinkStore, Store};
 
 use crate::features;
 use crate::telemetry::Readiness;
@@ -19,6 +19,20 @@ pub struct Stores {
     pub console: Arc<dyn ConsoleStore>,
     pub links: Arc<dyn LinkStore>,
     pub complaints: Arc<dyn ComplaintStore>,
+    pub crawl_health: Arc<dyn CrawlHealthStore>,
+}
+
+impl Stores {
+    /// One embedded store under every seam (one writer connection for all of them).
+    pub fn sqlite(store: Arc<SqliteStore>) -> Stores {
+        Stores {
+            store: store.clone(),
+            console: store.clone(),
+            links: store.clone(),
+            complaints: store.clone(),
+            crawl_health: store,
+        }
+    }
 }
 
 #[derive(Args, Debug)]
@@ -144,12 +158,7 @@ impl Global {
                     .with_context(|| format!("opening the store {}", path.display()))?;
                 let store: Arc<SqliteStore> = Arc::new(store);
                 self.readiness.watch_store(store.clone());
-                Ok(Stores {
-                    store: store.clone(),
-                    console: store.clone(),
-                    links: store.clone(),
-                    complaints: store,
-                })
+                Ok(Stores::sqlite(store))
             }
         }
     }

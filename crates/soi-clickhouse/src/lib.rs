@@ -32,6 +32,7 @@ mod admin;
 mod client;
 mod complaints;
 mod console;
+mod crawl_health;
 mod drift;
 mod error;
 mod links;

@@ -155,6 +155,14 @@ const MIGRATIONS: &[(u32, &[&str])] = &[
         ORDER BY (marketplace, seller_id, complaint_id, kind, value)",
         ],
     ),
+    (
+        7,
+        // Extraction health, one row per marketplace and crawl (`crate::crawl_health`): the
+        // first row of a key (highest `keep`) is the one read.
+        &["CREATE TABLE IF NOT EXISTS crawl_health (
+            marketplace String, at Int64, body String, keep UInt64
+        ) ENGINE = ReplacingMergeTree(keep) ORDER BY (marketplace, at)"],
+    ),
 ];
 
 #[derive(Row, Deserialize)]

@@ -1,5 +1,6 @@
 //! The ClickHouse store's link state ([`soi_store::LinkStore`]) and complaints
-//! ([`soi_store::ComplaintStore`]) against a real ClickHouse server (started by
+//! ([`soi_store::ComplaintStore`]) and crawl health ([`soi_store::CrawlHealthStore`]) against a
+//! real ClickHouse server (started by
 //! `deploy/engines/start.sh`, address in `SOI_TEST_CLICKHOUSE`): the seams' conformance sections,
 //! and batches of thousands of keys with characters that need escaping (they travel in several
 //! queries). Each test uses its own database. Without a server the tests
@@ -133,6 +134,14 @@ async fn complaints_are_kept_once_and_counted() {
         return;
     };
     conformance::complaints::complaints_are_kept_once_and_counted(&s).await;
+}
+
+#[tokio::test]
+async fn crawl_health_rows_read_back_newest_first() {
+    let Some(s) = store("crawl_health").await else {
+        return;
+    };
+    conformance::crawl_health::crawl_health_rows_read_back_newest_first(&s).await;
 }
 
 #[tokio::test]

@@ -12,7 +12,7 @@ use soi_store::{ConsoleStore, StoreError};
 
 use crate::{Error, SqliteStore};
 
-fn body<T: Serialize>(row: &T) -> Result<String, Error> {
+pub(crate) fn body<T: Serialize>(row: &T) -> Result<String, Error> {
     serde_json::to_string(row).map_err(|e| {
         Error::Store(StoreError::Content {
             key: "console row".into(),
@@ -21,7 +21,11 @@ fn body<T: Serialize>(row: &T) -> Result<String, Error> {
     })
 }
 
-fn parse<T: DeserializeOwned>(table: &'static str, key: &str, text: &str) -> Result<T, Error> {
+pub(crate) fn parse<T: DeserializeOwned>(
+    table: &'static str,
+    key: &str,
+    text: &str,
+) -> Result<T, Error> {
     serde_json::from_str(text).map_err(|e| {
         Error::Store(StoreError::Corrupt {
             table,
@@ -32,7 +36,7 @@ fn parse<T: DeserializeOwned>(table: &'static str, key: &str, text: &str) -> Res
 }
 
 /// Runs `sql` with `args` and parses column 0 (key) and 1 (body) of every row.
-fn rows<T: DeserializeOwned>(
+pub(crate) fn rows<T: DeserializeOwned>(
     c: &Connection,
     table: &'static str,
     sql: &str,
@@ -47,7 +51,7 @@ fn rows<T: DeserializeOwned>(
     found.iter().map(|(k, b)| parse(table, k, b)).collect()
 }
 
-fn at(t: &chrono::DateTime<chrono::Utc>) -> String {
+pub(crate) fn at(t: &chrono::DateTime<chrono::Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
 }
 

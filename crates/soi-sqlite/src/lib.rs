@@ -8,6 +8,7 @@
 
 mod complaints;
 mod console;
+mod crawl_health;
 mod error;
 mod links;
 mod migrate;

@@ -207,6 +207,16 @@ const MIGRATIONS: &[(i64, &str)] = &[
     );
     CREATE INDEX complaint_links_by_seller ON complaint_links (marketplace, seller_id);",
     ),
+    (
+        7,
+        "CREATE TABLE crawl_health (
+        marketplace TEXT NOT NULL,
+        at TEXT NOT NULL,
+        body TEXT NOT NULL,
+        PRIMARY KEY (marketplace, at)
+    );
+    CREATE INDEX crawl_health_by_at ON crawl_health (at);",
+    ),
 ];
 
 /// Brings the schema up to date.

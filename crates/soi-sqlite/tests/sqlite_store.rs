@@ -89,6 +89,12 @@ async fn complaints_are_kept_once_and_counted() {
 }
 
 #[tokio::test]
+async fn crawl_health_rows_read_back_newest_first() {
+    let (_dir, s) = store();
+    conformance::crawl_health::crawl_health_rows_read_back_newest_first(&s).await;
+}
+
+#[tokio::test]
 async fn the_audit_table_refuses_updates_and_deletes() {
     use soi_store::console::NewAudit;
     use soi_store::ConsoleStore;

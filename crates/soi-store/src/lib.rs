@@ -24,6 +24,7 @@ pub mod complaints;
 #[cfg(feature = "conformance")]
 pub mod conformance;
 pub mod console;
+pub mod crawl_health;
 pub mod drift;
 mod error;
 mod hash;
@@ -41,6 +42,7 @@ pub use alert::{
 pub use canonical::{parse_stored, stored_listing, stored_verdict};
 pub use complaints::ComplaintStore;
 pub use console::ConsoleStore;
+pub use crawl_health::{CrawlHealthRow, CrawlHealthStore};
 pub use error::StoreError;
 pub use hash::content_hash;
 pub use links::LinkStore;

@@ -339,6 +339,7 @@ pub async fn exec(a: ServeArgs, g: &Global) -> anyhow::Result<ExitCode> {
         console,
         links,
         complaints,
+        ..
     } = g.connect_all().await?;
     let fill_secs = fill(&a, store.as_ref(), g.quiet).await?;
     eprintln!("fill: {fill_secs:.1} s");

@@ -77,6 +77,8 @@ pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
         Some(k) => k.as_ref(),
         None => &json_lines,
     };
+    // Each crawl's extraction health also lands in the configured store.
+    let health = g.connect_all().await?.crawl_health;
     let bar = progress::bar(g.quiet, 0, "crawled");
     let b = bar.clone();
     let on_progress = move |p: CrawlProgress| {
@@ -92,6 +94,7 @@ pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
         publisher.flush().await?;
         eprintln!("{}", evidence.finish().await);
         bar.finish_and_clear();
+        super::crawl_health::record(health.as_ref(), &report).await?;
         summary(&report, a.report_json)?;
         return Ok(ExitCode::SUCCESS);
     };
@@ -103,6 +106,9 @@ pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
             Ok(report) => {
                 publisher.flush().await?;
                 eprintln!("{}", evidence.finish().await);
+                if let Err(e) = super::crawl_health::record(health.as_ref(), &report).await {
+                    tracing::warn!(error = %e, "extraction health not stored; the crawl went on");
+                }
                 summary(&report, a.report_json)?;
             }
             Err(e) => {

@@ -18,6 +18,7 @@ mod bench_encoder;
 mod bench_serve;
 mod complaints;
 mod crawl;
+mod crawl_health;
 mod dlq;
 mod drift;
 #[cfg(feature = "encoder")]
@@ -76,6 +77,8 @@ pub enum Command {
     Drift(drift::Args),
     /// Crawl one marketplace and print its listings and sellers as JSON Lines.
     Crawl(crawl::Args),
+    /// Each recent crawl's extraction health: items per page, fill rate per field, warnings.
+    CrawlHealth(crawl_health::Args),
     /// Check every file in the pipelines folder (file, line and problem of each mistake).
     Validate(validate::Args),
     /// The stored evidence pages: list them, export them as WARC, verify or timestamp them.
@@ -140,6 +143,7 @@ impl Command {
             Command::Drift(a) => drift::exec(a, g).await,
             Command::Report(a) => report::exec(a, g).await,
             Command::Crawl(a) => crawl::exec(a, g).await,
+            Command::CrawlHealth(a) => crawl_health::exec(a, g).await,
             Command::Validate(a) => validate::exec(a, g).await,
             Command::Evidence(a) => evidence::exec(a, g).await,
             Command::Keys(a) => keys::exec(a, g),

@@ -59,6 +59,11 @@ pub struct Args {
 pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
     let all = g.connect_all().await?;
     let (store, alerts) = super::alerts::attach(g, all.store.clone())?;
+    // With alerts the store is reopened with its rules: every seam then writes through that one.
+    let all = match &alerts {
+        Some((sqlite, _)) => crate::global::Stores::sqlite(std::sync::Arc::new(sqlite.clone())),
+        None => all,
+    };
     let scorer = crate::features::encoder::load_scorer(&g.pipelines)?;
     let kafka = g
         .connect_kafka(Some(std::time::Duration::from_secs(a.idle_exit.max(1))))
@@ -119,7 +124,16 @@ pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
                 // The crawler skips pages unchanged since its last visit; when the store holds
                 // no listings (a new or wiped store), send everything again so nothing is missing.
                 let empty = store.counts().await?.listings == 0;
-                let line = crawl_step(&a, g, base, publisher.as_ref(), &bars, empty).await?;
+                let line = crawl_step(
+                    &a,
+                    g,
+                    base,
+                    publisher.as_ref(),
+                    &bars,
+                    empty,
+                    all.crawl_health.as_ref(),
+                )
+                .await?;
                 Ok((line, 0))
             }
         }

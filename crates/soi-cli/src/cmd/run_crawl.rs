@@ -1,6 +1,7 @@
 //! The crawl step of `soi run`: load the marketplace config, crawl it onto the bus with a
 //! progress bar, keep every fetched page as evidence under HOME/evidence, sealed into signed
-//! (and, with a TSA configured, timestamped) batches.
+//! (and, with a TSA configured, timestamped) batches, and its extraction health as a row of the
+//! store.
 
 use soi_bus::Publisher;
 use soi_crawl::{crawl, CrawlOptions, CrawlProgress};
@@ -19,6 +20,7 @@ pub async fn crawl_step(
     publisher: &dyn Publisher,
     bars: &indicatif::MultiProgress,
     emit_unchanged: bool,
+    health: &dyn soi_store::CrawlHealthStore,
 ) -> anyhow::Result<String> {
     let config = soi_crawl::load_marketplace(&g.pipelines, &a.marketplace)?;
     let mut opts = CrawlOptions::new(g.home.join("crawl"));
@@ -38,6 +40,10 @@ pub async fn crawl_step(
     };
     let report = crawl(&config, &opts, publisher, &evidence.store, &on_progress).await?;
     bar.finish();
+    super::crawl_health::record(health, &report).await?;
+    for w in &report.health_warnings {
+        eprintln!("warning: extraction health: {}", w.message);
+    }
     let sealed = evidence.finish().await;
     for issue in report
         .errors

@@ -75,6 +75,7 @@ pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
         console,
         links,
         complaints,
+        ..
     } = g.connect_all().await?;
     if console.users().await?.is_empty() {
         eprintln!(

@@ -17,7 +17,8 @@ pub async fn connect_all(url: &str) -> anyhow::Result<Stores> {
         store: store.clone(),
         console: store.clone(),
         links: store.clone(),
-        complaints: store,
+        complaints: store.clone(),
+        crawl_health: store,
     })
 }
 

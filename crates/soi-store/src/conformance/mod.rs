@@ -9,6 +9,7 @@
 
 pub mod complaints;
 pub mod console;
+pub mod crawl_health;
 pub mod links;
 pub mod listings;
 pub mod outbox;
