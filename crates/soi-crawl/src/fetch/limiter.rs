@@ -3,6 +3,12 @@
 //!
 //! Intervals and delays come from config and from servers, so every step of time arithmetic
 //! saturates (at [`FAR`] from now) instead of panicking on a huge value.
+//!
+//! Why not `governor`: its keyed limiter gives every key the same quota, while here each host
+//! has its own interval (a robots.txt `Crawl-delay` widens one host only), a server's
+//! `Retry-After` moves one host's next slot to a given instant, and the spacing goes together
+//! with a per-host cap on requests in flight. Those three are what this small limiter is; a
+//! `governor` limiter per host would still need the other two beside it.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};

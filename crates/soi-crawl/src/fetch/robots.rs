@@ -1,5 +1,10 @@
 //! robots.txt (RFC 9309): the group for our product token, or `*`; the longest matching
 //! `Allow`/`Disallow` wins, `Allow` on a tie; `*` and `$` in patterns; `Crawl-delay` read.
+//!
+//! Why hand-written: the Rust robots.txt matchers on crates.io are unmaintained (the most used,
+//! `texting_robots`, last released in March 2023) or ports that pull a regex engine per rule;
+//! RFC 9309's matching is a short function, and this one is pinned by its behaviour tests and by
+//! the `robots` fuzz target (6.9 million inputs in 30 CPU-minutes, no finding, `fuzz/README.md`).
 
 use std::time::Duration;
 
