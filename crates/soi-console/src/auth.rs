@@ -38,13 +38,16 @@ pub fn client_addr(parts: &Parts) -> String {
         .unwrap_or_else(|| "-".into())
 }
 
-async fn authenticate(parts: &Parts, state: &AppState) -> Result<User, ConsoleError> {
-    let token = parts
-        .headers
+/// The session token in the request's cookie, if any.
+fn cookie_token(headers: &axum::http::HeaderMap) -> Option<&str> {
+    headers
         .get(header::COOKIE)
         .and_then(|v| v.to_str().ok())
         .and_then(token_in)
-        .ok_or(ConsoleError::Unauthenticated)?;
+}
+
+async fn authenticate(parts: &Parts, state: &AppState) -> Result<User, ConsoleError> {
+    let token = cookie_token(&parts.headers).ok_or(ConsoleError::Unauthenticated)?;
     let session = state
         .sessions
         .get(token)
@@ -120,12 +123,7 @@ pub async fn csrf_guard(State(state): State<AppState>, req: Request, next: Next)
     if matches!(*req.method(), Method::GET | Method::HEAD) || exempt(req.uri().path()) {
         return next.run(req).await;
     }
-    let session = req
-        .headers()
-        .get(header::COOKIE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(token_in)
-        .and_then(|t| state.sessions.get(t));
+    let session = cookie_token(req.headers()).and_then(|t| state.sessions.get(t));
     let Some(session) = session else {
         return next.run(req).await;
     };

@@ -57,19 +57,31 @@ pub async fn link_stored(store: &dyn LinkStore, items: &[ToLink]) -> Result<usiz
     }
     let mut keys: Vec<(String, String)> = Vec::new();
     let mut seen: HashSet<(LinkKind, &str)> = HashSet::new();
+    // Per near-text band, the sellers of the batch's listings that carry it.
+    let mut carriers: HashMap<&str, Vec<&SellerRef>> = HashMap::new();
     for it in items {
         for k in &it.extracted.keys {
+            if k.kind == LinkKind::NearText {
+                carriers
+                    .entry(k.value.as_str())
+                    .or_default()
+                    .push(&it.seller);
+            }
             if seen.insert((k.kind, k.value.as_str())) {
                 keys.push((k.kind.as_str().to_string(), k.value.clone()));
             }
         }
     }
     let held = store.key_holders(&keys).await?;
-    // Signatures are needed only for the bands another seller holds.
+    // Signatures are needed only for bands a listing of another seller than the holder carries.
     let mut wanted: Vec<(String, String)> = held
         .iter()
         .filter(|h| h.kind == LinkKind::NearText.as_str())
-        .filter(|h| items.iter().any(|it| it.seller != h.side.seller))
+        .filter(|h| {
+            carriers
+                .get(h.value.as_str())
+                .is_some_and(|ss| ss.iter().any(|s| **s != h.side.seller))
+        })
         .map(|h| (h.side.seller.marketplace.clone(), h.side.listing_id.clone()))
         .collect();
     wanted.sort();

@@ -27,11 +27,10 @@ use anyhow::Context;
 use chrono::{DateTime, TimeZone, Utc};
 use soi_console::audit::AuditLog;
 use soi_console::users::{self, Actor};
-use soi_console::{Config, Expiry, ThrottleConfig};
 use soi_model::{Listing, Reason, Scored, Seller, Verdict};
 use soi_store::console::Role;
 
-use crate::global::{Global, Stores};
+use crate::global::Global;
 
 #[derive(clap::Args)]
 pub struct ServeArgs {
@@ -334,14 +333,9 @@ pub async fn exec(a: ServeArgs, g: &Global) -> anyhow::Result<ExitCode> {
         a.sellers > 0 && a.clients > 0 && a.listings > 0,
         "--listings, --sellers and --clients must be above 0"
     );
-    let Stores {
-        store,
-        console,
-        links,
-        complaints,
-        ..
-    } = g.connect_all().await?;
-    let fill_secs = fill(&a, store.as_ref(), g.quiet).await?;
+    let all = g.connect_all().await?;
+    let console = all.console.clone();
+    let fill_secs = fill(&a, all.store.as_ref(), g.quiet).await?;
     eprintln!("fill: {fill_secs:.1} s");
 
     // The bench user: added, or given a fresh password when an earlier run added it.
@@ -357,17 +351,7 @@ pub async fn exec(a: ServeArgs, g: &Global) -> anyhow::Result<ExitCode> {
     {
         users::reset(console.as_ref(), &audit, by(), "bench", &pw).await?;
     }
-    let cfg = Config {
-        store,
-        console,
-        links,
-        complaints,
-        evidence_dir: g.home.join("evidence"),
-        expiry: Expiry::default(),
-        throttle: ThrottleConfig::default(),
-        referrer: None,
-        secure_cookies: false,
-    };
+    let cfg = super::serve::config(all, g);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();

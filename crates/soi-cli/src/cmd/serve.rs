@@ -57,6 +57,22 @@ fn referrer(a: &Args, g: &Global) -> anyhow::Result<Option<Arc<dyn Referrer>>> {
     Ok(Some(Arc::new(Routes(routes))))
 }
 
+/// The console over every seam of the configured store, evidence under HOME, default sessions
+/// and throttling, no referral route, plain cookies (`soi serve` sets its own on top).
+pub fn config(all: Stores, g: &Global) -> Config {
+    Config {
+        store: all.store,
+        console: all.console,
+        links: all.links,
+        complaints: all.complaints,
+        evidence_dir: g.home.join("evidence"),
+        expiry: Expiry::default(),
+        throttle: ThrottleConfig::default(),
+        referrer: None,
+        secure_cookies: false,
+    }
+}
+
 pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
     if a.session_idle_secs == 0 || a.session_max_secs == 0 || a.login_attempts == 0 {
         anyhow::bail!(
@@ -70,24 +86,13 @@ pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
         }),
         _ => None,
     };
-    let Stores {
-        store,
-        console,
-        links,
-        complaints,
-        ..
-    } = g.connect_all().await?;
-    if console.users().await?.is_empty() {
+    let all = g.connect_all().await?;
+    if all.console.users().await?.is_empty() {
         eprintln!(
             "no console users yet: create the first supervisor with\n  soi users add NAME --role supervisor"
         );
     }
     let cfg = Config {
-        store,
-        console,
-        links,
-        complaints,
-        evidence_dir: g.home.join("evidence"),
         expiry: Expiry {
             idle: Duration::from_secs(a.session_idle_secs),
             absolute: Duration::from_secs(a.session_max_secs),
@@ -98,6 +103,7 @@ pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
         },
         referrer: referrer(&a, g)?,
         secure_cookies: tls.is_some(),
+        ..config(all, g)
     };
     let listener = tokio::net::TcpListener::bind(a.listen)
         .await

@@ -66,14 +66,7 @@ pub async fn view(
     id: &str,
     via: &str,
 ) -> Result<ListingAnswer, ConsoleError> {
-    u.require_analyst("read listings")?;
-    let a = load(state, m, id).await?;
-    let target = format!("listing {m}/{id}");
-    state
-        .audit
-        .record(u.name(), "view_listing", target, via, &u.addr)
-        .await?;
-    Ok(a)
+    super::audited_view(state, u, "listing", (m, id), via, load(state, m, id)).await
 }
 
 pub async fn page(

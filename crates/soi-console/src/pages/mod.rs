@@ -102,6 +102,26 @@ pub fn seg(s: &str) -> String {
 /// How many distinct things each seller is paired with (absent: none).
 pub type Counts = HashMap<SellerRef, usize>;
 
+/// What an analyst asked to see (`kind`: `listing` or `seller`, on a page or through the API,
+/// named by `via`): the role checked first, then `load` run, then the view put on the record.
+pub async fn audited_view<T>(
+    state: &crate::AppState,
+    u: &User,
+    kind: &str,
+    (m, id): (&str, &str),
+    via: &str,
+    load: impl Future<Output = Result<T, ConsoleError>>,
+) -> Result<T, ConsoleError> {
+    u.require_analyst(&format!("read {kind}s"))?;
+    let found = load.await?;
+    let target = format!("{kind} {m}/{id}");
+    state
+        .audit
+        .record(u.name(), &format!("view_{kind}"), target, via, &u.addr)
+        .await?;
+    Ok(found)
+}
+
 /// For each of `sellers`, how many distinct things `pairs` pairs it with, passing over the pairs
 /// of other sellers. `pairs` (one store call for a whole page) is not run for no sellers.
 pub async fn distinct_counts<T, I>(

@@ -116,14 +116,7 @@ pub async fn view(
     id: &str,
     via: &str,
 ) -> Result<SellerDetail, ConsoleError> {
-    u.require_analyst("read sellers")?;
-    let d = load(state, m, id).await?;
-    let target = format!("seller {m}/{id}");
-    state
-        .audit
-        .record(u.name(), "view_seller", target, via, &u.addr)
-        .await?;
-    Ok(d)
+    super::audited_view(state, u, "seller", (m, id), via, load(state, m, id)).await
 }
 
 pub async fn page(
