@@ -19,6 +19,7 @@ mod metrics_embedded; // `--metrics` on crawl --every and alerts dispatch --foll
 mod network; // `soi network`, `soi sellers`, `soi complaints`: shared identifiers across marketplaces make one network, decoys stay alone, hotline complaints name the linked sellers
 #[cfg(all(feature = "kafka", feature = "clickhouse"))]
 mod observability; // Prometheus scrapes the stages: consumed, scored, written, lag to zero; /readyz follows the broker; dashboard queries valid
+mod rescore; // `soi rescore` after a policy change: verdicts cleared, the earlier ones kept in each listing's history, reruns change nothing
 mod run_demo; // `soi run` on the demo marketplace: flags, reasons, idempotence
 mod score_cli; // `soi score`: the JSON Lines contract and malformed input
 mod screenshots; // demo listing pages shot by headless Chromium, sealed, packaged in the WACZ

@@ -181,3 +181,23 @@ pub fn serve_console(home: &Path) -> (Running, String) {
     });
     (server, format!("http://127.0.0.1:{port}"))
 }
+
+/// A fresh ClickHouse database on the test server (`SOI_TEST_CLICKHOUSE`, started by
+/// `deploy/engines/start.sh`), as a store URL; `None` (skip, with a message) without a server,
+/// unless `SOI_REQUIRE_ENGINES=1`.
+pub fn clickhouse_database(name: &str) -> Option<String> {
+    let Ok(url) = std::env::var("SOI_TEST_CLICKHOUSE") else {
+        assert!(
+            std::env::var("SOI_REQUIRE_ENGINES").as_deref() != Ok("1"),
+            "SOI_TEST_CLICKHOUSE is not set; start the engines with deploy/engines/start.sh"
+        );
+        eprintln!("skipping: SOI_TEST_CLICKHOUSE not set (deploy/engines/start.sh starts one)");
+        return None;
+    };
+    let base = url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&url);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    Some(format!("{base}/soi_{name}_{}_{nanos}", std::process::id()))
+}

@@ -35,6 +35,7 @@ mod console;
 mod crawl_health;
 mod drift;
 mod error;
+mod history;
 mod links;
 mod migrate;
 mod read;

@@ -163,6 +163,23 @@ const MIGRATIONS: &[(u32, &[&str])] = &[
             marketplace String, at Int64, body String, keep UInt64
         ) ENGINE = ReplacingMergeTree(keep) ORDER BY (marketplace, at)"],
     ),
+    (
+        8,
+        // Verdict history (`crate::history`): `verdicts` collapses to each listing's latest
+        // version on merge, so a view copies every verdict version inserted into a plain
+        // MergeTree, ordered by seller so a seller page reads its history by the primary key.
+        // The last statement copies the versions stored before (not yet merged away); a repeat
+        // writes rows the read drops as repeats of one version.
+        &[
+            "CREATE TABLE IF NOT EXISTS verdict_history (
+            marketplace String, seller_id String, listing_id String, version UInt64, body String
+        ) ENGINE = MergeTree() ORDER BY (marketplace, seller_id, listing_id, version)",
+            "CREATE MATERIALIZED VIEW IF NOT EXISTS verdict_history_mv TO verdict_history AS
+            SELECT marketplace, seller_id, listing_id, version, body FROM verdicts",
+            "INSERT INTO verdict_history
+            SELECT marketplace, seller_id, listing_id, version, body FROM verdicts",
+        ],
+    ),
 ];
 
 #[derive(Row, Deserialize)]

@@ -278,6 +278,21 @@ impl Store for ClickHouseStore {
         self.read_score_days(since).await
     }
 
+    async fn verdict_history(
+        &self,
+        marketplace: &str,
+        of: soi_store::HistoryOf<'_>,
+    ) -> Result<Vec<Verdict>, StoreError> {
+        self.read_verdict_history(marketplace, of).await
+    }
+
+    async fn stored_listings(
+        &self,
+        q: &soi_store::ListingScan,
+    ) -> Result<Vec<ListingDetail>, StoreError> {
+        self.read_stored_listings(q).await
+    }
+
     async fn counts(&self) -> Result<StoreCounts, StoreError> {
         let n = |table: &'static str| async move {
             let sql = format!("SELECT count() AS n FROM {table} FINAL");

@@ -8,7 +8,7 @@ use serde::Serialize;
 use soi_model::{Listing, Scored, Seller, Verdict};
 use soi_store::{content_hash, first_sighting, merge_seller, stored_listing, stored_verdict};
 
-use crate::rows::{KeyBody, KeyHash, ListingRow, SellerRow, VerdictRow};
+use crate::rows::{KeyBody, ListingRow, SellerRow, VerdictRow};
 use crate::{ClickHouseError, ClickHouseStore};
 
 /// Versions grow with time and within a millisecond, so the latest write of a key wins.
@@ -35,29 +35,31 @@ fn secs(t: Option<chrono::DateTime<chrono::Utc>>) -> u32 {
 }
 
 impl ClickHouseStore {
-    /// `key -> content_hash` of the stored rows among `keys`.
-    async fn hashes(
+    /// `marketplace/id -> column` of the latest stored rows of `table` among `keys` (one
+    /// read by primary key: [`latest_by_key`]).
+    pub(crate) async fn latest(
         &self,
         table: &str,
         id_col: &str,
+        column: &str,
         keys: &[String],
     ) -> Result<HashMap<String, String>, ClickHouseError> {
         if keys.is_empty() {
             return Ok(HashMap::new());
         }
-        let sql = latest_by_key(table, id_col, "content_hash");
+        let sql = latest_by_key(table, id_col, column);
         let (mkts, ids) = split_keys(keys);
-        let rows: Vec<KeyHash> = self
-            .retry("read hashes", || {
+        let rows: Vec<KeyBody> = self
+            .retry("read by key", || {
                 self.client
                     .query(&sql)
                     .bind(&mkts)
                     .bind(&ids)
                     .bind(keys)
-                    .fetch_all::<KeyHash>()
+                    .fetch_all::<KeyBody>()
             })
             .await?;
-        Ok(rows.into_iter().map(|r| (r.key, r.content_hash)).collect())
+        Ok(rows.into_iter().map(|r| (r.key, r.body)).collect())
     }
 
     /// Inserts `rows` (retrying while the server is down). The insert returns once the server
@@ -98,24 +100,11 @@ impl ClickHouseStore {
             incoming.insert(s.key(), merged);
         }
         let keys: Vec<String> = incoming.keys().cloned().collect();
-        let stored: Vec<KeyBody> = if keys.is_empty() {
-            Vec::new()
-        } else {
-            let sql = latest_by_key("sellers", "id", "body");
-            let (mkts, ids) = split_keys(&keys);
-            self.retry("read sellers", || {
-                self.client
-                    .query(&sql)
-                    .bind(&mkts)
-                    .bind(&ids)
-                    .bind(&keys)
-                    .fetch_all::<KeyBody>()
-            })
+        let stored: HashMap<String, Seller> = self
+            .latest("sellers", "id", "body", &keys)
             .await?
-        };
-        let stored: HashMap<String, Seller> = stored
             .into_iter()
-            .filter_map(|r| serde_json::from_str(&r.body).ok().map(|s| (r.key, s)))
+            .filter_map(|(k, body)| serde_json::from_str(&body).ok().map(|s| (k, s)))
             .collect();
         let version = next_version();
         let rows: Vec<SellerRow> = incoming
@@ -163,8 +152,10 @@ impl ClickHouseStore {
         let mut changed = self.put_sellers_merged(&sellers).await?;
 
         let keys: Vec<String> = latest.keys().cloned().collect();
-        let listing_hashes = self.hashes("listings", "id", &keys).await?;
-        let verdict_hashes = self.hashes("verdicts", "listing_id", &keys).await?;
+        let listing_hashes = self.latest("listings", "id", "content_hash", &keys).await?;
+        let verdict_hashes = self
+            .latest("verdicts", "listing_id", "content_hash", &keys)
+            .await?;
         let version = next_version();
         let (mut listings, mut verdicts) = (Vec::new(), Vec::new());
         for (key, s) in &latest {

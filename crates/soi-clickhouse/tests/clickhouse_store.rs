@@ -204,3 +204,19 @@ async fn console_audit_rows_chain_and_page() {
         Ok(25)
     );
 }
+
+#[tokio::test]
+async fn rescoring_keeps_the_verdict_history() {
+    let Some(s) = store("history").await else {
+        return;
+    };
+    conformance::rescoring_keeps_the_verdict_history(&s).await;
+}
+
+#[tokio::test]
+async fn stored_listings_are_walked_in_key_order() {
+    let Some(s) = store("walk").await else {
+        return;
+    };
+    conformance::stored_listings_are_walked_in_key_order(&s).await;
+}

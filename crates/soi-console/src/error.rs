@@ -25,6 +25,16 @@ pub enum ConsoleError {
     Internal(String),
 }
 
+/// A report the console makes (a case's HTML dossier) failed: the store, or an internal error.
+impl From<soi_report::ReportError> for ConsoleError {
+    fn from(e: soi_report::ReportError) -> Self {
+        match e {
+            soi_report::ReportError::Store(s) => ConsoleError::Store(s),
+            other => ConsoleError::Internal(format!("making the dossier: {other}")),
+        }
+    }
+}
+
 impl ConsoleError {
     pub fn status(&self) -> StatusCode {
         match self {

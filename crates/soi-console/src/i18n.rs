@@ -169,6 +169,11 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
         "Dossier (JSON with STIX 2.1)",
         "Hồ sơ (JSON kèm STIX 2.1)",
     ),
+    (
+        "dossier_html",
+        "Dossier to print (HTML, Vietnamese and English)",
+        "Hồ sơ để in (HTML, tiếng Việt và tiếng Anh)",
+    ),
     ("notes", "Notes", "Ghi chú"),
     ("close_case", "Close the case", "Đóng hồ sơ"),
     ("add_note", "Add the note", "Thêm ghi chú"),

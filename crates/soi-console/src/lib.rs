@@ -50,6 +50,10 @@ pub const MAX_FORM_BYTES: usize = 1 << 20;
 /// Rows on one page of the queue.
 pub const PAGE_SIZE: usize = 50;
 
+/// The console's default flag threshold: a listing at or above this risk is flagged (the
+/// queue's default minimum risk, the listings a case's HTML dossier shows).
+pub const FLAG_THRESHOLD: f64 = 0.5;
+
 /// What the console serves from.
 pub struct Config {
     pub store: Arc<dyn Store>,
@@ -125,7 +129,8 @@ pub fn router(cfg: Config) -> Router {
         )
         .route("/cases/{id}/refer", post(pages::refer::request))
         .route("/cases/{id}/approve", post(pages::refer::approve))
-        .route("/cases/{id}/dossier", get(pages::refer::dossier_page))
+        .route("/cases/{id}/dossier", get(pages::dossier::json_page))
+        .route("/cases/{id}/dossier.html", get(pages::dossier::html_page))
         .route("/audit", get(pages::admin::audit))
         .route("/custody", get(pages::custody::page))
         .route(

@@ -58,10 +58,16 @@ th{background:#f0f0f0}.num{text-align:right}.charts{display:flex;flex-wrap:wrap;
 svg,table,tr{break-inside:avoid}a{color:#111;text-decoration:none}}";
 
 fn head(title: &str) -> String {
+    head_with(title, "")
+}
+
+/// The pages' `<head>` (charset, viewport, title, the stylesheet) and the opening `<body>`, with
+/// `extra` (markup of this crate, not outside text) put before the title.
+pub(crate) fn head_with(title: &str, extra: &str) -> String {
     format!(
         "<!DOCTYPE html>\n<html lang=\"vi\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n",
+         {extra}<title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n",
         esc(title)
     )
 }
@@ -163,7 +169,8 @@ pub fn country_page(c: &CountryReport, p: &ReportParams) -> String {
     s
 }
 
-fn seller_label(d: &Dossier) -> String {
+/// `name (id)`, or the id when the seller has no name (plain text, not escaped).
+pub(crate) fn seller_label(d: &Dossier) -> String {
     match &d.seller.name {
         Some(n) => format!("{n} ({})", d.seller.id),
         None => d.seller.id.clone(),

@@ -6,7 +6,11 @@
 //! JSON for machines, a STIX 2.1 bundle for CERTs, and a `manifest.json` with every file's
 //! sha256. Nothing in the content comes from the wall clock or from hash-map order: the same
 //! data gives byte-identical reports, so two officers (or a court) get the same hashes.
+//!
+//! The console's case dossier ([`case`]) is one more page of the same kind: one case's sellers,
+//! their dossiers made by the same code, as one self-contained file.
 
+pub mod case;
 pub mod csv;
 mod error;
 pub mod extras;
@@ -17,6 +21,7 @@ pub mod names;
 mod svg;
 mod write;
 
+pub use case::{case_dossier, CaseParams, CASE_CSP};
 pub use csv::{neutralise, CsvWriter};
 pub use error::ReportError;
 pub use extras::{DossierComplaint, DossierExtras, LinkEvidence, LinkedAccount};

@@ -117,10 +117,10 @@ pub fn build(rows: Vec<ReportRow>, monthly: bool) -> Vec<CountryReport> {
     reports
 }
 
-/// Gives each dossier of `rep` its file name: `marketplace--seller` made safe and unique.
-fn name_dossiers(rep: &mut CountryReport) {
-    let keys: Vec<(String, String)> = rep
-        .dossiers
+/// Gives each of `dossiers` its file name: `marketplace--seller` made safe and unique among
+/// them (a country's folder, or one case's page, where the name is the section's anchor).
+pub(crate) fn name_dossiers(dossiers: &mut [Dossier]) {
+    let keys: Vec<(String, String)> = dossiers
         .iter()
         .map(|d| {
             let (m, id) = (&d.seller.marketplace, &d.seller.id);
@@ -128,7 +128,7 @@ fn name_dossiers(rep: &mut CountryReport) {
         })
         .collect();
     let files = names::unique(keys.iter().map(|(k, id)| (k.as_str(), id.as_str())));
-    for (d, f) in rep.dossiers.iter_mut().zip(files) {
+    for (d, f) in dossiers.iter_mut().zip(files) {
         d.file = f;
     }
 }
@@ -205,6 +205,6 @@ fn country_report(
             file: String::new(),
         });
     }
-    name_dossiers(&mut rep);
+    name_dossiers(&mut rep.dossiers);
     rep
 }

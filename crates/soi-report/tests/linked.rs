@@ -13,12 +13,10 @@ mod common;
 use std::path::Path;
 
 use common::{day, files, json, params, read, row};
-use soi_model::Complaint;
 use soi_report::{cross_border, cross_border_with, DossierExtras};
 use soi_sqlite::SqliteStore;
-use soi_store::complaints::ComplaintLink;
 use soi_store::links::{LinkBatch, LinkRow, LinkSide, SellerRef};
-use soi_store::{ComplaintStore, LinkStore, Store};
+use soi_store::{LinkStore, Store};
 
 fn side(mkt: &str, sid: &str, listing: &str, quote: &str) -> LinkSide {
     LinkSide {
@@ -69,27 +67,7 @@ async fn store(dir: &Path) -> SqliteStore {
         ..Default::default()
     };
     assert_eq!(store.put_link_batch(&batch).await.unwrap(), 1);
-    let complaint = Complaint {
-        id: "HL-1".into(),
-        received_at: day(11, 6),
-        channel: "phone".into(),
-        text: "Tôi chuyển cọc qua zalo 0900000101 rồi mất liên lạc".into(),
-        phone: Some("0900000101".into()),
-        shop_name: None,
-        url: None,
-        amount: Some(1_500_000.0),
-    };
-    let cl = ComplaintLink {
-        complaint_id: "HL-1".into(),
-        seller: SellerRef::new("shopee", "cn1"),
-        kind: "zalo".into(),
-        value: "0900000101".into(),
-        field: "text".into(),
-        start: 19,
-        end: 34,
-        quote: "zalo 0900000101".into(),
-    };
-    store.put_complaints(&[complaint], &[cl]).await.unwrap();
+    common::put_hl1_complaint(&store).await;
     store
 }
 

@@ -10,6 +10,7 @@ mod complaints;
 mod console;
 mod crawl_health;
 mod error;
+mod history;
 mod links;
 mod migrate;
 mod outbox;
@@ -28,9 +29,9 @@ use rusqlite::Connection;
 use soi_model::{Scored, Seller};
 
 use soi_store::{
-    AlertOutbox, AlertQuery, AlertRules, Attempt, Delivery, DeliveryLogEntry, ListingDetail,
-    OutboxCounts, ReportQuery, ReportRow, ReportSource, SellerQuery, SellerSummary, Store,
-    StoreCounts, StoreError,
+    AlertOutbox, AlertQuery, AlertRules, Attempt, Delivery, DeliveryLogEntry, HistoryOf,
+    ListingDetail, ListingScan, OutboxCounts, ReportQuery, ReportRow, ReportSource, SellerQuery,
+    SellerSummary, Store, StoreCounts, StoreError,
 };
 
 pub(crate) use error::Error;
@@ -176,6 +177,33 @@ impl Store for SqliteStore {
 
     async fn counts(&self) -> Result<StoreCounts, StoreError> {
         self.with_read(read::counts).await
+    }
+
+    async fn verdict_history(
+        &self,
+        marketplace: &str,
+        of: HistoryOf<'_>,
+    ) -> Result<Vec<soi_model::Verdict>, StoreError> {
+        let m = marketplace.to_string();
+        let (seller, id) = match of {
+            HistoryOf::Listing(id) => (false, id.to_string()),
+            HistoryOf::Seller(id) => (true, id.to_string()),
+        };
+        self.with_read(move |c| {
+            let of = if seller {
+                HistoryOf::Seller(&id)
+            } else {
+                HistoryOf::Listing(&id)
+            };
+            history::verdict_history(c, &m, of)
+        })
+        .await
+    }
+
+    async fn stored_listings(&self, q: &ListingScan) -> Result<Vec<ListingDetail>, StoreError> {
+        let q = q.clone();
+        self.with_read(move |c| history::stored_listings(c, &q))
+            .await
     }
 
     async fn seller_listings(

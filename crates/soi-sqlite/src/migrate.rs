@@ -217,6 +217,23 @@ const MIGRATIONS: &[(i64, &str)] = &[
     );
     CREATE INDEX crawl_health_by_at ON crawl_health (at);",
     ),
+    (
+        8,
+        // Verdict history (`soi_store::history`): the verdict a write replaces is copied here,
+        // in the same transaction, with its model; `seq` is the write order.
+        "CREATE TABLE verdict_history (
+        seq INTEGER PRIMARY KEY,
+        marketplace TEXT NOT NULL,
+        listing_id TEXT NOT NULL,
+        seller_id TEXT,
+        model TEXT NOT NULL,
+        scored_at TEXT NOT NULL,
+        risk REAL NOT NULL,
+        body TEXT NOT NULL
+    );
+    CREATE INDEX verdict_history_by_listing ON verdict_history (marketplace, listing_id, seq);
+    CREATE INDEX verdict_history_by_seller ON verdict_history (marketplace, seller_id, seq);",
+    ),
 ];
 
 /// Brings the schema up to date.

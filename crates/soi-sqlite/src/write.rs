@@ -106,10 +106,19 @@ fn put_verdict(
     v: &Verdict,
 ) -> Result<Option<(Verdict, String)>, Error> {
     let (v, hash) = stored_verdict(l, v);
-    if existing_hash(tx, "verdicts", "listing_id", &v.marketplace, &v.listing_id)?.as_deref()
-        == Some(&hash)
-    {
+    let old = existing_hash(tx, "verdicts", "listing_id", &v.marketplace, &v.listing_id)?;
+    if old.as_deref() == Some(&hash) {
         return Ok(None);
+    }
+    if old.is_some() {
+        // The verdict being replaced goes to the history first (`soi_store::history`).
+        tx.execute(
+            "INSERT INTO verdict_history
+                 (marketplace, listing_id, seller_id, model, scored_at, risk, body)
+             SELECT marketplace, listing_id, seller_id, model, scored_at, risk, body
+             FROM verdicts WHERE marketplace = ?1 AND listing_id = ?2",
+            params![v.marketplace, v.listing_id],
+        )?;
     }
     tx.execute(
         "INSERT INTO verdicts (marketplace, listing_id, seller_id, risk, model, scored_at, body,

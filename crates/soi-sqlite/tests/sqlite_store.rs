@@ -116,3 +116,15 @@ async fn the_audit_table_refuses_updates_and_deletes() {
         assert!(e.contains("append-only"), "{sql}: {e}");
     }
 }
+
+#[tokio::test]
+async fn rescoring_keeps_the_verdict_history() {
+    let (_dir, s) = store();
+    conformance::rescoring_keeps_the_verdict_history(&s).await;
+}
+
+#[tokio::test]
+async fn stored_listings_are_walked_in_key_order() {
+    let (_dir, s) = store();
+    conformance::stored_listings_are_walked_in_key_order(&s).await;
+}

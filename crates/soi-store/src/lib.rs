@@ -28,6 +28,7 @@ pub mod crawl_health;
 pub mod drift;
 mod error;
 mod hash;
+pub mod history;
 pub mod links;
 mod merge;
 mod outbox;
@@ -45,6 +46,7 @@ pub use console::ConsoleStore;
 pub use crawl_health::{CrawlHealthRow, CrawlHealthStore};
 pub use error::StoreError;
 pub use hash::content_hash;
+pub use history::{order_history, HistoryOf, ListingScan};
 pub use links::LinkStore;
 pub use merge::{first_sighting, merge_seller};
 pub use outbox::{AlertOutbox, OutboxCounts};
@@ -95,6 +97,16 @@ pub trait Store: Send + Sync {
         }
         Ok(out)
     }
+    /// Every verdict the store has held for one listing or for a seller's listings ([`history`]):
+    /// by listing id, each listing's oldest first and its current verdict last.
+    async fn verdict_history(
+        &self,
+        marketplace: &str,
+        of: HistoryOf<'_>,
+    ) -> Result<Vec<soi_model::Verdict>, StoreError>;
+    /// One page of stored listings in key order, each with its current verdict and seller
+    /// (the walk `soi rescore` makes, [`ListingScan`]).
+    async fn stored_listings(&self, q: &ListingScan) -> Result<Vec<ListingDetail>, StoreError>;
     /// Row counts per table.
     async fn counts(&self) -> Result<StoreCounts, StoreError>;
     /// The score distribution per marketplace, head and UTC day from `since` on, each listing

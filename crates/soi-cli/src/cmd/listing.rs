@@ -6,6 +6,7 @@ use std::io::Write;
 
 use anyhow::Context;
 use soi_store::links::SellerRef;
+use soi_store::HistoryOf;
 
 use crate::global::Global;
 use crate::output::{self, clean};
@@ -28,6 +29,8 @@ struct JsonListing<'a> {
     #[serde(flatten)]
     detail: &'a soi_store::ListingDetail,
     seller_complaints: &'a [soi_store::complaints::SellerComplaint],
+    /// Every verdict the store has held for the listing, oldest first, the current one last.
+    verdict_history: &'a [soi_model::Verdict],
 }
 
 pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
@@ -56,16 +59,42 @@ pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
         }
         None => vec![],
     };
+    let history = all
+        .store
+        .verdict_history(
+            &detail.listing.marketplace,
+            HistoryOf::Listing(&detail.listing.id),
+        )
+        .await
+        .context("reading the verdict history")?;
     let mut out = std::io::stdout().lock();
     if a.json {
         let row = JsonListing {
             detail: &detail,
             seller_complaints: &complaints,
+            verdict_history: &history,
         };
         serde_json::to_writer_pretty(&mut out, &row)?;
         writeln!(out)?;
     } else {
         output::write_listing(&mut out, &detail)?;
+        if history.len() > 1 {
+            writeln!(
+                out,
+                "Verdict history ({}, oldest first) / Lịch sử đánh giá:",
+                history.len()
+            )?;
+            for v in &history {
+                writeln!(
+                    out,
+                    "  {}  risk {:.2}  {}  {} reasons",
+                    v.scored_at.format("%Y-%m-%d %H:%M UTC"),
+                    v.risk,
+                    clean(&v.model),
+                    v.reasons.len()
+                )?;
+            }
+        }
         if !complaints.is_empty() {
             writeln!(
                 out,

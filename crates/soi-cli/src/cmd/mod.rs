@@ -33,6 +33,7 @@ mod listing;
 mod network;
 mod publish;
 mod report;
+mod rescore;
 mod run;
 mod run_crawl;
 mod score;
@@ -73,6 +74,9 @@ pub enum Command {
     Alerts(alerts::Args),
     /// Reports for foreign agencies (cross-border sellers).
     Report(report::Args),
+    /// Score the stored listings again after a model or policy change (earlier verdicts stay
+    /// in each listing's history).
+    Rescore(rescore::Args),
     /// Has the score distribution moved? Each recent day against the weeks before (PSI).
     Drift(drift::Args),
     /// Crawl one marketplace and print its listings and sellers as JSON Lines.
@@ -114,6 +118,7 @@ impl Command {
             Command::Publish(_) => ("publish", bus, false),
             Command::Alerts(_) => ("alerts", false, true),
             Command::Run(_) => ("run", false, true),
+            Command::Rescore(_) => ("rescore", false, true),
             Command::Serve(_) => ("serve", false, true),
             _ => ("other", false, false),
         }
@@ -141,6 +146,7 @@ impl Command {
             Command::Complaints(a) => complaints::exec(a, g).await,
             Command::Alerts(a) => alerts::exec(a, g).await,
             Command::Drift(a) => drift::exec(a, g).await,
+            Command::Rescore(a) => rescore::exec(a, g).await,
             Command::Report(a) => report::exec(a, g).await,
             Command::Crawl(a) => crawl::exec(a, g).await,
             Command::CrawlHealth(a) => crawl_health::exec(a, g).await,

@@ -15,16 +15,18 @@ use crate::error::PageError;
 use crate::{AppState, ConsoleError};
 
 /// Puts a dossier download on the custody log: who (the console user, on this host), which
-/// case, the sha256 and size of what left.
+/// case, the file it left as (`soi-C-0001.json`, `soi-C-0001.html`), the sha256 and size of
+/// what left.
 pub fn record_export(
     state: &AppState,
     u: &User,
     case: &Case,
+    file: &str,
     body: &[u8],
 ) -> Result<(), ConsoleError> {
     let mut rec = Record::new(Action::Export);
     rec.cases = vec![case.id.clone()];
-    rec.path = Some(format!("console dossier soi-{}.json", case.id));
+    rec.path = Some(format!("console dossier {file}"));
     rec.sha256 = Some(soi_crawl::evidence::sha256_hex(body));
     rec.bytes = Some(body.len() as u64);
     let who = Who {

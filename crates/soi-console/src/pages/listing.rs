@@ -7,8 +7,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde::Serialize;
 use soi_store::console::{Label, LabelTarget};
-use soi_store::ListingDetail;
+use soi_store::{HistoryOf, ListingDetail};
 
+use super::history::HistoryRow;
 use super::labels::LabelView;
 use super::seller::{reasons, ReasonView};
 use super::{pct, render, seg, when, Chrome};
@@ -22,6 +23,8 @@ pub struct ListingAnswer {
     #[serde(flatten)]
     pub detail: ListingDetail,
     pub labels: Vec<Label>,
+    /// Every verdict the store held for the listing, oldest first, the current one last.
+    pub verdict_history: Vec<soi_model::Verdict>,
 }
 
 pub async fn load(state: &AppState, m: &str, id: &str) -> Result<ListingAnswer, ConsoleError> {
@@ -34,7 +37,15 @@ pub async fn load(state: &AppState, m: &str, id: &str) -> Result<ListingAnswer, 
         .console
         .labels_for(LabelTarget::Listing, m, id)
         .await?;
-    Ok(ListingAnswer { detail, labels })
+    let verdict_history = state
+        .store
+        .verdict_history(m, HistoryOf::Listing(id))
+        .await?;
+    Ok(ListingAnswer {
+        detail,
+        labels,
+        verdict_history,
+    })
 }
 
 #[derive(Template)]
@@ -56,6 +67,7 @@ struct ListingPage {
     labels: Vec<LabelView>,
     sha: String,
     captured_at: String,
+    history: Vec<HistoryRow>,
 }
 
 /// A listing as an analyst views it (page or API, named by `via`): role checked, view recorded.
@@ -97,8 +109,10 @@ pub async fn page(
     let rs = reasons(d, c.lang == "vi");
     let mut codes: Vec<String> = rs.iter().map(|r| r.code.clone()).collect();
     codes.dedup();
+    let history = super::history::rows(&a.verdict_history);
     render(
         &ListingPage {
+            history,
             reasons: rs,
             codes,
             labels: a.labels.iter().map(|x| LabelView::of(x, &c.tr)).collect(),

@@ -86,7 +86,7 @@ pub async fn find(
             .ok_or_else(|| {
                 ConsoleError::Invalid(format!("min_risk: `{s}` is not between 0 and 1"))
             })?,
-        None => 0.5,
+        None => crate::FLAG_THRESHOLD,
     };
     let cross = match blank(&f.cross_border) {
         None => None,

@@ -1,15 +1,13 @@
 //! Referring a case: an analyst asks (the case waits, `pending`), a supervisor approves, and the
 //! dossier — the case, its sellers' listings with every reason, and a STIX 2.1 bundle — goes out
 //! as an alert through the configured routes ([`Referrer`]). The liaison officer named then sees
-//! the case. The dossier is also a download (`/cases/{id}/dossier`), on the audit log as an
-//! export.
+//! the case. The dossier is also a download, as JSON or as printable HTML ([`super::dossier`]).
 
 use std::sync::Arc;
 
 use async_trait::async_trait;
 use axum::extract::{Path, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::Form;
 use serde_json::{json, Value};
 use soi_alert::route::{Outgoing, Route};
@@ -67,12 +65,7 @@ impl Referrer for Routes {
 pub async fn dossier(state: &AppState, case: &Case) -> Result<Value, ConsoleError> {
     let mut b = BundleBuilder::new(Tlp::Amber);
     let mut sellers = vec![];
-    for (m, s) in &case.sellers {
-        let d = match super::seller::load(state, m, s).await {
-            Ok(d) => d,
-            Err(ConsoleError::NotFound(_)) => continue,
-            Err(e) => return Err(e),
-        };
+    for d in super::dossier::case_sellers(state, case).await? {
         let sref = d.seller.as_ref().map(|x| b.seller(x, case.updated_at));
         for l in &d.listings {
             if let Some(v) = &l.verdict {
@@ -89,41 +82,6 @@ pub async fn dossier(state: &AppState, case: &Case) -> Result<Value, ConsoleErro
         "sellers": sellers,
         "stix": b.finish(&key),
     }))
-}
-
-/// `GET /cases/{id}/dossier`: the dossier as a JSON download.
-pub async fn dossier_download(
-    state: &AppState,
-    u: &User,
-    id: &str,
-) -> Result<Response, ConsoleError> {
-    let case = get(state, u, id).await?;
-    let d = dossier(state, &case).await?;
-    state
-        .audit
-        .record(u.name(), "export", format!("case {id}"), "dossier", &u.addr)
-        .await?;
-    let body = serde_json::to_vec_pretty(&d).map_err(|e| ConsoleError::Internal(e.to_string()))?;
-    super::custody::record_export(state, u, &case, &body)?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/json".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"soi-{}.json\"", case.id),
-            ),
-        ],
-        body,
-    )
-        .into_response())
-}
-
-pub async fn dossier_page(
-    State(state): State<AppState>,
-    PageUser(u): PageUser,
-    Path(id): Path<String>,
-) -> Result<Response, PageError> {
-    Ok(dossier_download(&state, &u, &id).await?)
 }
 
 /// An analyst asks to refer the case to a liaison officer; it waits for a supervisor.

@@ -10,9 +10,10 @@ use serde::Serialize;
 use soi_model::Seller;
 use soi_store::console::{Label, LabelTarget};
 use soi_store::links::SellerRef;
-use soi_store::ListingDetail;
+use soi_store::{HistoryOf, ListingDetail};
 
 use super::complaints::{complaints_view, ComplaintsView};
+use super::history::HistoryRow;
 use super::labels::LabelView;
 use super::links::{network_view, NetworkView};
 use super::{pct, render, seg, Chrome};
@@ -28,6 +29,8 @@ pub struct SellerDetail {
     pub seller: Option<Seller>,
     pub listings: Vec<ListingDetail>,
     pub labels: Vec<Label>,
+    /// Every verdict the store held for the seller's listings, by listing, oldest first.
+    pub verdict_history: Vec<soi_model::Verdict>,
 }
 
 pub async fn load(state: &AppState, m: &str, id: &str) -> Result<SellerDetail, ConsoleError> {
@@ -42,12 +45,17 @@ pub async fn load(state: &AppState, m: &str, id: &str) -> Result<SellerDetail, C
     });
     let seller = listings.iter().find_map(|d| d.seller.clone());
     let labels = state.console.labels_for(LabelTarget::Seller, m, id).await?;
+    let verdict_history = state
+        .store
+        .verdict_history(m, HistoryOf::Seller(id))
+        .await?;
     Ok(SellerDetail {
         marketplace: m.to_string(),
         seller_id: id.to_string(),
         seller,
         listings,
         labels,
+        verdict_history,
     })
 }
 
@@ -105,6 +113,7 @@ struct SellerPage {
     labels: Vec<LabelView>,
     net: NetworkView,
     complaints: ComplaintsView,
+    history: Vec<HistoryRow>,
 }
 
 /// A seller as an analyst views it (on a page or through the API, named by `via`): the role
@@ -163,6 +172,7 @@ pub async fn page(
         .collect();
     let seller = d.seller.unwrap_or_else(|| Seller::new(&m, &id));
     let labels = d.labels.iter().map(|l| LabelView::of(l, &c.tr)).collect();
+    let history = super::history::rows(&d.verdict_history);
     render(
         &SellerPage {
             marketplace: m,
@@ -175,6 +185,7 @@ pub async fn page(
             labels,
             net,
             complaints,
+            history,
             c,
         },
         StatusCode::OK,

@@ -24,6 +24,8 @@ pub const PW: &str = "correct horse battery";
 pub struct Console {
     pub base: String,
     pub dir: tempfile::TempDir,
+    /// The store under test (listings, verdicts).
+    pub store: Arc<dyn Store>,
     /// The console's records (users, labels, cases, audit) in the store under test.
     pub records: Arc<dyn soi_store::ConsoleStore>,
     /// The links between sellers in the store under test.
@@ -107,7 +109,7 @@ pub async fn console_on(
     let route: Arc<dyn soi_alert::route::Route> =
         Arc::new(soi_alert::route::FileDrop::new(drop_dir));
     let cfg = Config {
-        store,
+        store: store.clone(),
         console: records.clone(),
         links: links.clone(),
         complaints: complaints.clone(),
@@ -137,6 +139,7 @@ pub async fn console_on(
     Console {
         base,
         dir,
+        store,
         records,
         links,
         complaints,

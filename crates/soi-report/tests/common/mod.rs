@@ -115,3 +115,32 @@ pub fn read(p: impl AsRef<Path>) -> String {
 pub fn json(path: impl AsRef<Path>) -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
 }
+
+/// Complaint `HL-1` (a deposit paid to Zalo 0900000101), naming `shopee/cn1` by that account,
+/// put into `store`.
+pub async fn put_hl1_complaint(store: &dyn soi_store::ComplaintStore) {
+    use soi_model::Complaint;
+    use soi_store::complaints::ComplaintLink;
+    use soi_store::links::SellerRef;
+    let complaint = Complaint {
+        id: "HL-1".into(),
+        received_at: day(11, 6),
+        channel: "phone".into(),
+        text: "Tôi chuyển cọc qua zalo 0900000101 rồi mất liên lạc".into(),
+        phone: Some("0900000101".into()),
+        shop_name: None,
+        url: None,
+        amount: Some(1_500_000.0),
+    };
+    let link = ComplaintLink {
+        complaint_id: "HL-1".into(),
+        seller: SellerRef::new("shopee", "cn1"),
+        kind: "zalo".into(),
+        value: "0900000101".into(),
+        field: "text".into(),
+        start: 19,
+        end: 34,
+        quote: "zalo 0900000101".into(),
+    };
+    store.put_complaints(&[complaint], &[link]).await.unwrap();
+}

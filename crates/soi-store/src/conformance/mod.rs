@@ -10,12 +10,14 @@
 pub mod complaints;
 pub mod console;
 pub mod crawl_health;
+pub mod history;
 pub mod links;
 pub mod listings;
 pub mod outbox;
 pub mod report;
 pub mod scores;
 
+pub use history::{rescoring_keeps_the_verdict_history, stored_listings_are_walked_in_key_order};
 pub use listings::{
     flagged_sellers_filters_and_reasons, forged_seller_flags_do_not_stick, rescored,
     rescoring_moves_the_seller_summary, same_input_twice_changes_nothing,
