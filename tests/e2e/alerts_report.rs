@@ -4,6 +4,8 @@
 //!   dropped bundles pass `stix2`; the drop folder is 0700 and its files 0600 (TLP:RED); two
 //!   cross-border reports are byte-identical, and a TLP:RED one is owner-only too.
 //! - `verify_accepts_a_signed_payload_and_rejects_tampering`: `soi alerts verify`.
+//! - `the_report_reads_clickhouse`: `soi report cross-border --store clickhouse://...` after a
+//!   demo run into ClickHouse (when the test engines run) writes the CN seller's dossier.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -143,4 +145,33 @@ fn verify_accepts_a_signed_payload_and_rejects_tampering() {
     std::fs::write(&body, br#"{"summary":{"risk":0.17}}"#).unwrap();
     let out = run(&mut verify(now), 1);
     assert!(String::from_utf8_lossy(&out.stdout).contains("does not match"));
+}
+
+#[test]
+fn the_report_reads_clickhouse() {
+    let Some(url) = crate::support::clickhouse_database("report") else {
+        return;
+    };
+    let home = tempfile::tempdir().unwrap();
+    let port = free_port().to_string();
+    let on_ch = || {
+        let mut c = soi(home.path());
+        c.args(["--store", &url]);
+        c
+    };
+    run(on_ch().args(["run", "--demo-port", &port]), 0);
+    let dir = home.path().join("r");
+    let out = run(
+        on_ch()
+            .args(["report", "cross-border", "--from", "2000-01-01"])
+            .args(["--to", "2100-01-01", "--out"])
+            .arg(&dir),
+        0,
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("CN: 1 flagged sellers"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(files(&dir).contains_key(Path::new("CN/dossiers/demo--s09.html")));
 }

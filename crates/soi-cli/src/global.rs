@@ -8,7 +8,7 @@ use anyhow::{bail, Context};
 use clap::Args;
 use soi_bus::Bus;
 use soi_sqlite::SqliteStore;
-use soi_store::{ComplaintStore, ConsoleStore, CrawlHealthStore, LinkStore, Store};
+use soi_store::{ComplaintStore, ConsoleStore, CrawlHealthStore, LinkStore, ReportSource, Store};
 
 use crate::features;
 use crate::telemetry::Readiness;
@@ -20,6 +20,8 @@ pub struct Stores {
     pub links: Arc<dyn LinkStore>,
     pub complaints: Arc<dyn ComplaintStore>,
     pub crawl_health: Arc<dyn CrawlHealthStore>,
+    /// The rows of cross-border reports.
+    pub report: Arc<dyn ReportSource>,
 }
 
 impl Stores {
@@ -30,7 +32,8 @@ impl Stores {
             console: store.clone(),
             links: store.clone(),
             complaints: store.clone(),
-            crawl_health: store,
+            crawl_health: store.clone(),
+            report: store,
         }
     }
 }

@@ -3,7 +3,7 @@
 use clickhouse::Row;
 use serde::Deserialize;
 
-use crate::{ClickHouseError, ClickHouseStore};
+use crate::{ClickHouseError, ClickHouseOptions, ClickHouseStore};
 
 /// One row of the per-seller summary (`seller_risk_summary`) of each listing's latest verdict.
 #[derive(Debug, Clone, Row, Deserialize, serde::Serialize)]
@@ -41,4 +41,27 @@ impl ClickHouseStore {
         self.retry("drop database", || root.query(&sql).execute())
             .await
     }
+}
+
+/// For tests against a real server: a fresh, empty database named for the test (and the
+/// process) on the server at `SOI_TEST_CLICKHOUSE` (started by `deploy/engines/start.sh`), with a
+/// 30-second outage limit. `None`, with a message, when the variable is unset; a panic instead
+/// under `SOI_REQUIRE_ENGINES=1`, where skipping would hide a missing engine.
+#[doc(hidden)]
+pub async fn fresh_test_database(name: &str) -> Result<Option<ClickHouseOptions>, ClickHouseError> {
+    let Ok(url) = std::env::var("SOI_TEST_CLICKHOUSE") else {
+        assert!(
+            std::env::var("SOI_REQUIRE_ENGINES").as_deref() != Ok("1"),
+            "SOI_TEST_CLICKHOUSE is not set; start the engines with deploy/engines/start.sh"
+        );
+        eprintln!("skipping: SOI_TEST_CLICKHOUSE not set (deploy/engines/start.sh starts one)");
+        return Ok(None);
+    };
+    let base = url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&url);
+    let db = format!("soi_t_{name}_{}", std::process::id());
+    let mut opts = ClickHouseOptions::from_url(&format!("{base}/{db}"))?;
+    opts.max_outage = std::time::Duration::from_secs(30);
+    let s = ClickHouseStore::connect(opts).await?;
+    s.drop_all_for_tests().await?;
+    Ok(Some(s.options().clone()))
 }

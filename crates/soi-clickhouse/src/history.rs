@@ -2,10 +2,9 @@
 //!
 //! Every verdict version ever inserted is in `verdict_history` (kept by a view on `verdicts`,
 //! migration 8), current one included; `version` is the write order. The walk reads a page of
-//! listing keys with `FINAL`, then the latest verdict and seller bodies of the page by key
-//! (`argMax` over the version, as the write path's hash reads do).
+//! listings with `FINAL`, then their verdicts and sellers ([`crate::details`]).
 
-use soi_model::{Listing, Seller, Verdict};
+use soi_model::Verdict;
 use soi_store::{order_history, parse_stored, HistoryOf, ListingDetail, ListingScan, StoreError};
 
 use crate::rows::KeyBody;
@@ -78,50 +77,6 @@ impl ClickHouseStore {
                     .fetch_all::<KeyBody>()
             })
             .await?;
-        let listings = page
-            .into_iter()
-            .map(|r| {
-                Ok((
-                    r.key.clone(),
-                    parse_stored::<Listing>("listings", &r.key, &r.body)?,
-                ))
-            })
-            .collect::<Result<Vec<(String, Listing)>, StoreError>>()?;
-        let keys: Vec<String> = listings.iter().map(|(k, _)| k.clone()).collect();
-        let verdicts = self.latest("verdicts", "listing_id", "body", &keys).await?;
-        let seller_keys: Vec<String> = {
-            let mut ks: Vec<String> = listings
-                .iter()
-                .filter_map(|(_, l)| l.seller_id().map(|s| format!("{}/{s}", l.marketplace)))
-                .collect();
-            ks.sort();
-            ks.dedup();
-            ks
-        };
-        let sellers = self.latest("sellers", "id", "body", &seller_keys).await?;
-        listings
-            .into_iter()
-            .map(|(key, listing)| {
-                let verdict = verdicts
-                    .get(&key)
-                    .map(|b| parse_stored::<Verdict>("verdicts", &key, b))
-                    .transpose()?;
-                let seller = match listing.seller_id() {
-                    Some(s) => {
-                        let sk = format!("{}/{s}", listing.marketplace);
-                        sellers
-                            .get(&sk)
-                            .map(|b| parse_stored::<Seller>("sellers", &sk, b))
-                            .transpose()?
-                    }
-                    None => None,
-                };
-                Ok(ListingDetail {
-                    listing,
-                    verdict,
-                    seller,
-                })
-            })
-            .collect()
+        self.details(page).await
     }
 }

@@ -33,6 +33,7 @@ mod client;
 mod complaints;
 mod console;
 mod crawl_health;
+mod details;
 mod drift;
 mod error;
 mod history;
@@ -43,6 +44,6 @@ mod report;
 mod rows;
 mod write;
 
-pub use admin::SellerRisk;
+pub use admin::{fresh_test_database, SellerRisk};
 pub use client::{ClickHouseOptions, ClickHouseStore};
 pub use error::ClickHouseError;

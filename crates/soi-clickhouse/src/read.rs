@@ -271,6 +271,14 @@ impl Store for ClickHouseStore {
         Ok(rows.into_iter().map(|r| (r.key, r.body)).collect())
     }
 
+    async fn seller_details(
+        &self,
+        marketplace: &str,
+        seller_id: &str,
+    ) -> Result<Vec<ListingDetail>, StoreError> {
+        self.read_seller_details(marketplace, seller_id).await
+    }
+
     async fn score_days(
         &self,
         since: chrono::NaiveDate,

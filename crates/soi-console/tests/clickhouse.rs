@@ -6,28 +6,14 @@
 mod common;
 
 use common::*;
-use soi_clickhouse::{ClickHouseOptions, ClickHouseStore};
+use soi_clickhouse::ClickHouseStore;
 
 /// A console on a fresh ClickHouse database named for the test, or `None` (skip).
 async fn on_clickhouse(name: &str) -> Option<Console> {
-    let Ok(url) = std::env::var("SOI_TEST_CLICKHOUSE") else {
-        assert!(
-            std::env::var("SOI_REQUIRE_ENGINES").as_deref() != Ok("1"),
-            "SOI_TEST_CLICKHOUSE is not set; start the engines with deploy/engines/start.sh"
-        );
-        eprintln!("skipping: SOI_TEST_CLICKHOUSE not set (deploy/engines/start.sh starts one)");
-        return None;
-    };
-    let base = url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&url);
-    let db = format!("soi_console_{name}_{}", std::process::id());
-    let opts = ClickHouseOptions::from_url(&format!("{base}/{db}")).expect("url");
-    let s = ClickHouseStore::connect(opts).await.expect("connect");
-    s.drop_all_for_tests().await.expect("clean database");
-    let s = Arc::new(
-        ClickHouseStore::connect(s.options().clone())
-            .await
-            .expect("reconnect"),
-    );
+    let opts = soi_clickhouse::fresh_test_database(&format!("console_{name}"))
+        .await
+        .expect("test database")?;
+    let s = Arc::new(ClickHouseStore::connect(opts).await.expect("connect"));
     let dir = tempfile::tempdir().unwrap();
     Some(
         console_on(

@@ -21,28 +21,8 @@ use soi_sqlite::SqliteStore;
 use soi_store::{Store, Tlp};
 
 async fn known_store(dir: &Path) -> SqliteStore {
-    let cn1 = ("cn1", "CN", true);
-    let cn2 = ("cn2", "CN", true);
-    let kr1 = ("kr1", "KR", true);
-    let vn1 = ("vn1", "VN", false);
-    let oc = &["off_platform_contact", "cross_border_posing_local"][..];
-    let bg = &["blocklisted_domain", "genuine_claim_low_price"][..];
     let store = SqliteStore::open(&dir.join("soi.db")).unwrap();
-    store
-        .put_scored(vec![
-            row("shopee", cn1, "1", 0.91, oc, day(11, 2)),
-            row("shopee", cn1, "2", 0.88, oc, day(11, 5)),
-            row("shopee", cn1, "3", 0.97, oc, day(11, 5)),
-            row("shopee", cn1, "4", 0.20, oc, day(11, 6)), // not flagged
-            row("shopee", cn1, "5", 0.95, oc, day(10, 15)), // before the period
-            row("lazada", cn2, "6", 0.99, bg, day(11, 20)),
-            row("lazada", cn2, "7", 0.70, bg, day(11, 21)),
-            row("shopee", kr1, "8", 0.80, &["fake_giveaway"], day(11, 10)),
-            row("shopee", vn1, "9", 0.99, oc, day(11, 10)), // local seller
-            row("shopee", vn1, "10", 0.99, oc, day(11, 11)),
-        ])
-        .await
-        .unwrap();
+    store.put_scored(common::known_rows()).await.unwrap();
     store
 }
 

@@ -7,7 +7,6 @@ use anyhow::Context;
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::Subcommand;
 use soi_report::{cross_border_with, DossierExtras, ReportParams};
-use soi_sqlite::SqliteStore;
 use soi_store::Tlp;
 
 use crate::global::Global;
@@ -77,9 +76,8 @@ pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
         min_risk,
         tlp: Tlp::parse(&tlp).with_context(|| format!("unknown TLP `{tlp}`"))?,
     };
-    let path = g.store_path()?;
-    let store = SqliteStore::open(&path)
-        .with_context(|| format!("opening the store {}", path.display()))?;
+    // The configured store: the SQLite file or ClickHouse give the same report, byte for byte.
+    let all = g.connect_all().await?;
     let bar = progress::bar(g.quiet, 0, "report");
     let progress = |p: &soi_report::Progress| {
         bar.set_length(p.total as u64);
@@ -87,8 +85,8 @@ pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
         bar.set_message(p.path.clone());
     };
     // Each dossier names the seller's linked accounts and the hotline complaints naming it.
-    let extras = DossierExtras::stores(&store, &store);
-    let sum = cross_border_with(&store, &extras, &p, &out, &progress).await?;
+    let extras = DossierExtras::stores(all.links.as_ref(), all.complaints.as_ref());
+    let sum = cross_border_with(all.report.as_ref(), &extras, &p, &out, &progress).await?;
     bar.finish_and_clear();
     for c in &sum.countries {
         println!(

@@ -3,7 +3,7 @@
 use crate::global::Stores;
 
 /// Connects to `clickhouse://HOST:PORT/DATABASE`, creating the schema if needed; the same
-/// store serves the pipeline's rows, the console's and the seller links.
+/// store serves the pipeline's rows, the console's, the seller links and the reports.
 #[cfg(feature = "clickhouse")]
 pub async fn connect_all(url: &str) -> anyhow::Result<Stores> {
     use anyhow::Context;
@@ -18,7 +18,8 @@ pub async fn connect_all(url: &str) -> anyhow::Result<Stores> {
         console: store.clone(),
         links: store.clone(),
         complaints: store.clone(),
-        crawl_health: store,
+        crawl_health: store.clone(),
+        report: store,
     })
 }
 
