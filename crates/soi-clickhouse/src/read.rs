@@ -1,5 +1,7 @@
 //! Analysts' queries, and the `Store` implementation.
 
+use std::collections::HashMap;
+
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use soi_model::{Listing, Scored, Seller, Verdict};
@@ -44,7 +46,7 @@ ANY LEFT JOIN (
 ) USING (marketplace, seller_id)
 WHERE (? = '' OR upper(country) = upper(?))
 ORDER BY max_risk DESC, flagged DESC, seller_id
-LIMIT ?";
+LIMIT ?, ?";
 
 fn time(secs: u32) -> Option<DateTime<Utc>> {
     (secs > 0)
@@ -57,35 +59,57 @@ fn opt(s: String) -> Option<String> {
 }
 
 impl ClickHouseStore {
-    async fn seller_reasons(
+    /// The reason summaries of `sellers` in one query: their listings' keys from
+    /// `listings_by_seller` (ordered by seller), their latest verdicts by primary key. Asking
+    /// per seller filtered `verdicts` by seller, which is not its key: 0.1 s each at 1 million
+    /// verdicts, 5 of a queue page's 6 seconds.
+    async fn reasons_of(
         &self,
-        s: &SellerSummary,
+        sellers: &[SellerSummary],
         min_risk: f64,
-    ) -> Result<Vec<soi_store::ReasonSummary>, StoreError> {
+    ) -> Result<HashMap<String, Vec<soi_store::ReasonSummary>>, StoreError> {
+        if sellers.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let keys: Vec<String> = sellers
+            .iter()
+            .map(|s| format!("{}/{}", s.marketplace, s.seller_id))
+            .collect();
+        let mut mkts: Vec<&str> = sellers.iter().map(|s| s.marketplace.as_str()).collect();
+        mkts.sort_unstable();
+        mkts.dedup();
+        let ids: Vec<&str> = sellers.iter().map(|s| s.seller_id.as_str()).collect();
         let rows: Vec<KeyBody> = self
             .retry("seller reasons", || {
                 self.client
                     .query(
-                        "SELECT listing_id AS key, body FROM verdicts FINAL
-                         WHERE marketplace = ? AND seller_id = ? AND risk >= ?
+                        "SELECT concat(marketplace, '/', seller_id) AS key, body FROM verdicts FINAL
+                         WHERE (marketplace, listing_id) IN (
+                             SELECT marketplace, id FROM listings_by_seller
+                             WHERE marketplace IN (SELECT arrayJoin(?))
+                               AND seller_id IN (SELECT arrayJoin(?)))
+                           AND has(?, concat(marketplace, '/', seller_id)) AND risk >= ?
                          ORDER BY risk DESC, listing_id",
                     )
-                    .bind(&s.marketplace)
-                    .bind(&s.seller_id)
+                    .bind(&mkts)
+                    .bind(&ids)
+                    .bind(&keys)
                     .bind(min_risk)
                     .fetch_all::<KeyBody>()
             })
             .await?;
-        let verdicts = rows
+        let mut by_seller: HashMap<String, Vec<(String, Verdict)>> = HashMap::new();
+        for r in rows {
+            let v = parse_stored::<Verdict>("verdicts", &r.key, &r.body)?;
+            by_seller
+                .entry(r.key)
+                .or_default()
+                .push((v.listing_id.clone(), v));
+        }
+        Ok(by_seller
             .into_iter()
-            .map(|r| {
-                Ok((
-                    r.key.clone(),
-                    parse_stored::<Verdict>("verdicts", &r.key, &r.body)?,
-                ))
-            })
-            .collect::<Result<Vec<_>, StoreError>>()?;
-        Ok(summarize_reasons(verdicts))
+            .map(|(k, vs)| (k, summarize_reasons(vs)))
+            .collect())
     }
 
     async fn body_of(&self, sql: &str, a: &str, b: &str) -> Result<Vec<KeyBody>, StoreError> {
@@ -144,13 +168,14 @@ impl Store for ClickHouseStore {
                     .bind(until)
                     .bind(&c)
                     .bind(&c)
+                    .bind(q.offset as u64)
                     .bind(q.limit as u64)
                     .fetch_all::<SellerAgg>()
             })
             .await?;
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {
-            let mut s = SellerSummary {
+            let s = SellerSummary {
                 marketplace: r.marketplace,
                 seller_id: r.seller_id,
                 name: opt(r.name),
@@ -168,8 +193,12 @@ impl Store for ClickHouseStore {
                 last_seen: time(r.last_seen),
                 reasons: Vec::new(),
             };
-            s.reasons = self.seller_reasons(&s, q.min_risk).await?;
             out.push(s);
+        }
+        let mut reasons = self.reasons_of(&out, q.min_risk).await?;
+        for s in &mut out {
+            let key = format!("{}/{}", s.marketplace, s.seller_id);
+            s.reasons = reasons.remove(&key).unwrap_or_default();
         }
         Ok(out)
     }

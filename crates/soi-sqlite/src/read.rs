@@ -54,6 +54,7 @@ pub fn flagged_sellers(
         let mut seen = HashSet::new();
         let mut out: Vec<(String, String)> = Vec::new();
         let mut cut: Option<f64> = None;
+        let want = q.offset.saturating_add(q.limit);
         while let Some(r) = rows.next()? {
             let risk: f64 = r.get(2)?;
             if cut.is_some_and(|c| risk < c) {
@@ -62,7 +63,7 @@ pub fn flagged_sellers(
             let key: (String, String) = (r.get(0)?, r.get(1)?);
             if seen.insert(key.clone()) {
                 out.push(key);
-                if out.len() == q.limit {
+                if out.len() == want {
                     cut = Some(risk);
                 }
             }
@@ -80,7 +81,7 @@ pub fn flagged_sellers(
             .then_with(|| a.seller_id.cmp(&b.seller_id))
             .then_with(|| a.marketplace.cmp(&b.marketplace))
     });
-    out.truncate(q.limit);
+    let mut out: Vec<SellerSummary> = out.into_iter().skip(q.offset).take(q.limit).collect();
     for s in &mut out {
         s.reasons = seller_reasons(conn, s, q.min_risk)?;
     }

@@ -17,6 +17,9 @@ pub struct SellerQuery {
     pub since: Option<DateTime<Utc>>,
     /// Listings observed before this time.
     pub until: Option<DateTime<Utc>>,
+    /// Sellers skipped before the first one answered, in the query's order: page `k` of `n`
+    /// rows is `offset = k * n` (the skipped rows' reasons are never read).
+    pub offset: usize,
     pub limit: usize,
 }
 
@@ -28,6 +31,7 @@ impl Default for SellerQuery {
             country: None,
             since: None,
             until: None,
+            offset: 0,
             limit: 50,
         }
     }

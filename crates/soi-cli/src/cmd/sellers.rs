@@ -54,6 +54,7 @@ pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
         country: a.country,
         since: a.since,
         until: a.until,
+        offset: 0,
         limit: a.limit,
     };
     let sellers = all

@@ -115,11 +115,10 @@ pub async fn find(
         country: blank(&f.country).map(|c| c.to_ascii_uppercase()),
         since: date("since", blank(&f.since))?,
         until: date("until", blank(&f.until))?,
-        limit: if filtered {
-            SCAN
-        } else {
-            (page + 1) * size + 1
-        },
+        // Filtered here (cross-border, label state): the store's first SCAN rows, paged below.
+        // Otherwise the store pages: this page's rows and one more (is there a next page?).
+        offset: if filtered { 0 } else { page * size },
+        limit: if filtered { SCAN } else { size + 1 },
     };
     let labels = seller_labels(state).await?;
     let rows: Vec<SellerSummary> = state
@@ -137,8 +136,9 @@ pub async fn find(
             })
         })
         .collect();
-    let more = rows.len() > (page + 1) * size;
-    let rows = rows.into_iter().skip(page * size).take(size).collect();
+    let skip = if filtered { page * size } else { 0 };
+    let more = rows.len() > skip + size;
+    let rows = rows.into_iter().skip(skip).take(size).collect();
     Ok((rows, more, labels))
 }
 

@@ -80,6 +80,22 @@ pub async fn flagged_sellers_filters_and_reasons(store: &dyn Store) {
         .await
         .expect("query");
     assert!(past.is_empty());
+    let page = |offset: usize, limit: usize| SellerQuery {
+        offset,
+        limit,
+        ..SellerQuery::default()
+    };
+    let second = store.flagged_sellers(&page(1, 1)).await.expect("page 2");
+    let ids: Vec<_> = second.iter().map(|s| s.seller_id.as_str()).collect();
+    assert_eq!(ids, ["b"], "the second row alone");
+    assert_eq!(second[0].reasons[0].code, "deposit_before_delivery");
+    assert!(store
+        .flagged_sellers(&page(2, 5))
+        .await
+        .expect("page 3")
+        .is_empty());
+    let both = store.flagged_sellers(&page(0, 5)).await.expect("one page");
+    assert_eq!(both, all, "offset 0 is the unpaged answer");
 }
 
 /// The flagged-sellers query reads each listing's latest verdict only: a listing rescored below
