@@ -172,4 +172,22 @@ fn console_labels_change_the_next_trainings_thresholds() {
     assert_eq!(e["marketplaces"]["demo"]["source"], "marketplace");
     assert!(e["overall"]["recall"].is_number(), "{e:#}");
     eprintln!("analyst: {a}\neval: {e}");
+    // `soi eval --labels` is the same measurement.
+    #[cfg(feature = "encoder")]
+    {
+        let o = run_expect(
+            soi(home.path())
+                .args(["eval", "--labels", "--model-dir"])
+                .arg(&after_dir),
+            0,
+        );
+        let same: serde_json::Value = serde_json::from_slice(&o.stdout).expect("eval JSON");
+        assert_eq!(same, e, "soi eval --labels and soi labels eval differ");
+        let o = run_expect(
+            soi(home.path()).args(["eval", "--labels", "--head", "scam"]),
+            2,
+        );
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("--head"), "{err}");
+    }
 }

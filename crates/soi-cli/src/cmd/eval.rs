@@ -1,6 +1,8 @@
 //! `soi eval --head HEAD --data FILE [--tier fast|encoder|cascade]`: one JSON object of metrics
 //! for a head on a JSON Lines file of `{"text": ..., "label": N}`. This output is a contract for
 //! independent evaluation. Part of the `encoder` feature (the tiers are `soi_encoder`'s).
+//! `soi eval --labels` measures the model on the analysts' labels instead (`soi labels eval`:
+//! precision and recall at the flag thresholds, per marketplace).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -12,11 +14,15 @@ use crate::global::Global;
 #[derive(clap::Args)]
 pub struct Args {
     /// Head: scam, misleading_claim, review_spam, review_spam_type, deceptive_review.
-    #[arg(long)]
-    head: soi_score::Head,
+    #[arg(long, required_unless_present = "labels")]
+    head: Option<soi_score::Head>,
     /// JSON Lines file, one `{"text": ..., "label": N}` per line.
-    #[arg(long)]
-    data: PathBuf,
+    #[arg(long, required_unless_present = "labels")]
+    data: Option<PathBuf>,
+    /// Instead of `--head` and `--data`: precision and recall at the flag thresholds on the
+    /// analysts' labels in the store, per marketplace (the same JSON as `soi labels eval`).
+    #[arg(long, conflicts_with_all = ["head", "data"])]
+    labels: bool,
     /// Which tier answers: the fast n-gram tier, the encoder alone, or the cascade (the encoder
     /// only where the fast tier is unsure, as the scorer runs it).
     #[arg(long, default_value = "fast")]
@@ -36,6 +42,12 @@ pub struct Args {
 }
 
 pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
+    if a.labels {
+        return super::labels::eval(g, a.model_dir, None).await;
+    }
+    let (Some(head), Some(data)) = (a.head, a.data.clone()) else {
+        anyhow::bail!("--head and --data are required (or --labels)");
+    };
     let quiet = g.quiet;
     let pipelines = g.pipelines.clone();
     let report = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
@@ -43,7 +55,7 @@ pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
             Some(d) => soi_score::fast::FastModel::load(d)?,
             None => soi_score::load_model(&soi_score::load_config(Some(&pipelines))?.model)?,
         };
-        let data = soi_learn::eval::read_labelled(&a.data)?;
+        let rows = soi_learn::eval::read_labelled(&data)?;
         let loaded = match a.tier {
             soi_encoder::eval::Tier::Fast => None,
             _ => Some(super::train_encoder::load_encoder(
@@ -55,11 +67,11 @@ pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
         };
         let pair = loaded.as_ref().map(|(e, h)| (e, h));
         let bar = crate::progress::bar(quiet, 0, "embed");
-        let r = soi_encoder::eval::evaluate(a.tier, &model, pair, a.head, &data, &|d, n| {
+        let r = soi_encoder::eval::evaluate(a.tier, &model, pair, head, &rows, &|d, n| {
             bar.set_length(n as u64);
             bar.set_position(d as u64);
         })
-        .with_context(|| format!("evaluating {} on {}", a.head, a.data.display()))?;
+        .with_context(|| format!("evaluating {head} on {}", data.display()))?;
         bar.finish_and_clear();
         Ok(r)
     })

@@ -139,8 +139,8 @@ pub async fn exec(a: Args, g: &Global) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `soi labels eval`.
-async fn eval(
+/// `soi labels eval` (and `soi eval --labels`).
+pub(crate) async fn eval(
     g: &Global,
     model_dir: Option<PathBuf>,
     file: Option<PathBuf>,
