@@ -11,30 +11,53 @@ use crate::rows::KeyBody;
 use crate::ClickHouseStore;
 
 impl ClickHouseStore {
+    /// `columns` (two, read as `key` and `body`) of the latest listings of one seller, in key
+    /// order; `marketplace` may be omitted when the seller id is unique across marketplaces.
+    /// The keys come from `listings_by_seller` (ordered by seller: see migration 4), and each
+    /// is checked against the latest version of its listing, found by primary key.
+    pub(crate) async fn of_seller(
+        &self,
+        columns: &str,
+        marketplace: Option<&str>,
+        seller_id: &str,
+    ) -> Result<Vec<KeyBody>, StoreError> {
+        let by_seller = if marketplace.is_some() {
+            "marketplace = ? AND seller_id = ?"
+        } else {
+            "? = '' AND seller_id = ?"
+        };
+        let sql = format!(
+            "SELECT {columns} FROM listings FINAL
+             WHERE (marketplace, id) IN (
+                 SELECT marketplace, id FROM listings_by_seller WHERE {by_seller})
+               AND seller_id = ?
+             ORDER BY marketplace, id"
+        );
+        let m = marketplace.unwrap_or_default();
+        Ok(self
+            .retry("seller listings", || {
+                self.client
+                    .query(&sql)
+                    .bind(m)
+                    .bind(seller_id)
+                    .bind(seller_id)
+                    .fetch_all::<KeyBody>()
+            })
+            .await?)
+    }
+
     /// Every listing of one seller, whole, in key order.
     pub(crate) async fn read_seller_details(
         &self,
         marketplace: &str,
         seller_id: &str,
     ) -> Result<Vec<ListingDetail>, StoreError> {
-        // The keys from `listings_by_seller` (ordered by seller), each checked against the
-        // latest version of its listing, as `seller_listings` does.
-        let rows: Vec<KeyBody> = self
-            .retry("seller details", || {
-                self.client
-                    .query(
-                        "SELECT concat(marketplace, '/', id) AS key, body FROM listings FINAL
-                         WHERE (marketplace, id) IN (
-                             SELECT marketplace, id FROM listings_by_seller
-                             WHERE marketplace = ? AND seller_id = ?)
-                           AND seller_id = ?
-                         ORDER BY marketplace, id",
-                    )
-                    .bind(marketplace)
-                    .bind(seller_id)
-                    .bind(seller_id)
-                    .fetch_all::<KeyBody>()
-            })
+        let rows = self
+            .of_seller(
+                "concat(marketplace, '/', id) AS key, body",
+                Some(marketplace),
+                seller_id,
+            )
             .await?;
         self.details(rows).await
     }

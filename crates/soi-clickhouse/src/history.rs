@@ -16,10 +16,7 @@ impl ClickHouseStore {
         marketplace: &str,
         of: HistoryOf<'_>,
     ) -> Result<Vec<Verdict>, StoreError> {
-        let (col, id) = match of {
-            HistoryOf::Listing(id) => ("listing_id", id),
-            HistoryOf::Seller(id) => ("seller_id", id),
-        };
+        let (col, id) = of.key();
         // One row per listing and version: a version copied twice (a repeated migration, a
         // retried insert) is one write.
         let sql = format!(

@@ -272,30 +272,8 @@ impl Store for ClickHouseStore {
         marketplace: Option<&str>,
         seller_id: &str,
     ) -> Result<Vec<(String, String)>, StoreError> {
-        let m = marketplace.unwrap_or_default();
-        // The keys come from `listings_by_seller` (ordered by seller: see migration 4), and each
-        // is checked against the latest version of its listing, found by primary key.
-        let by_seller = if marketplace.is_some() {
-            "marketplace = ? AND seller_id = ?"
-        } else {
-            "? = '' AND seller_id = ?"
-        };
-        let sql = format!(
-            "SELECT marketplace AS key, id AS body FROM listings FINAL
-             WHERE (marketplace, id) IN (
-                 SELECT marketplace, id FROM listings_by_seller WHERE {by_seller})
-               AND seller_id = ?
-             ORDER BY marketplace, id"
-        );
-        let rows: Vec<KeyBody> = self
-            .retry("seller listings", || {
-                self.client
-                    .query(&sql)
-                    .bind(m)
-                    .bind(seller_id)
-                    .bind(seller_id)
-                    .fetch_all::<KeyBody>()
-            })
+        let rows = self
+            .of_seller("marketplace AS key, id AS body", marketplace, seller_id)
             .await?;
         Ok(rows.into_iter().map(|r| (r.key, r.body)).collect())
     }

@@ -4,21 +4,18 @@
 
 use rusqlite::{params, Connection};
 use soi_model::Verdict;
-use soi_store::{order_history, parse_stored, HistoryOf, ListingDetail, ListingScan};
+use soi_store::{order_history, parse_stored, ListingDetail, ListingScan};
 
 use crate::{read, Error};
 
-/// Every verdict held for `of` on `marketplace`: the replaced ones in write order, then the
-/// current ones, put in history order.
+/// Every verdict held on `marketplace` whose column `col` ([`HistoryOf::key`]) is `id`: the
+/// replaced ones in write order, then the current ones, put in history order.
 pub fn verdict_history(
     conn: &mut Connection,
     marketplace: &str,
-    of: HistoryOf<'_>,
+    col: &str,
+    id: &str,
 ) -> Result<Vec<Verdict>, Error> {
-    let (col, id) = match of {
-        HistoryOf::Listing(id) => ("listing_id", id),
-        HistoryOf::Seller(id) => ("seller_id", id),
-    };
     let mut out = Vec::new();
     for sql in [
         format!(

@@ -53,6 +53,12 @@ struct Readers {
     path: PathBuf,
 }
 
+impl Readers {
+    fn free_list(&self) -> std::sync::MutexGuard<'_, Vec<Connection>> {
+        self.free.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
 /// A read-only connection to the store file.
 fn open_reader(path: &Path) -> Result<Connection, StoreError> {
     let r = Connection::open_with_flags(
@@ -146,17 +152,13 @@ impl SqliteStore {
             .map_err(|e| StoreError::Task(e.to_string()))?;
         tokio::task::spawn_blocking(move || {
             let _permit = permit;
-            let free = |r: &Readers| r.free.lock().unwrap_or_else(|p| p.into_inner()).pop();
-            let mut conn = match free(&readers) {
+            let free = readers.free_list().pop();
+            let mut conn = match free {
                 Some(c) => c,
                 None => open_reader(&readers.path)?,
             };
             let out = f(&mut conn).map_err(StoreError::from);
-            readers
-                .free
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .push(conn);
+            readers.free_list().push(conn);
             out
         })
         .await
@@ -215,20 +217,10 @@ impl Store for SqliteStore {
         marketplace: &str,
         of: HistoryOf<'_>,
     ) -> Result<Vec<soi_model::Verdict>, StoreError> {
-        let m = marketplace.to_string();
-        let (seller, id) = match of {
-            HistoryOf::Listing(id) => (false, id.to_string()),
-            HistoryOf::Seller(id) => (true, id.to_string()),
-        };
-        self.with_read(move |c| {
-            let of = if seller {
-                HistoryOf::Seller(&id)
-            } else {
-                HistoryOf::Listing(&id)
-            };
-            history::verdict_history(c, &m, of)
-        })
-        .await
+        let (col, id) = of.key();
+        let (m, id) = (marketplace.to_string(), id.to_string());
+        self.with_read(move |c| history::verdict_history(c, &m, col, &id))
+            .await
     }
 
     async fn stored_listings(&self, q: &ListingScan) -> Result<Vec<ListingDetail>, StoreError> {

@@ -22,6 +22,17 @@ pub enum HistoryOf<'a> {
     Seller(&'a str),
 }
 
+impl<'a> HistoryOf<'a> {
+    /// The verdict column the history is looked up by (`listing_id` or `seller_id`, as both
+    /// stores name it) and the id to look up.
+    pub fn key(self) -> (&'static str, &'a str) {
+        match self {
+            HistoryOf::Listing(id) => ("listing_id", id),
+            HistoryOf::Seller(id) => ("seller_id", id),
+        }
+    }
+}
+
 /// One page of stored listings in key order ([`crate::Store::stored_listings`]).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListingScan {
